@@ -1,0 +1,81 @@
+"""``make bench``: whole-process timings of the main jobs, printed as a table.
+
+Runs the real CLI in subprocesses on a fresh temporary data dir: a cold refresh without
+notebooks, a no-change refresh, the notebooks, each step on its own, and reports throughput.
+Budgets (issue texts) are shown next to each measurement; nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.config import REPO_ROOT
+
+
+def _run(args: list[str], data_dir: Path) -> tuple[float, str]:
+    env = {**os.environ, "KANSRIJK_DATA_DIR": str(data_dir)}
+    env.pop("KANSRIJK_BUILD_DIR", None)
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", *args, "--quiet"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"bench: `kansrijk {' '.join(args)}` failed: {result.stderr.strip()}")
+    return seconds, result.stdout
+
+
+def main() -> None:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kansrijk-bench-") as tmp:
+        data_dir = Path(tmp)
+        seconds, _ = _run(["refresh", "--no-notebooks"], data_dir)
+        values = pd.read_parquet(data_dir / "processed" / "marts" / "indicator_values.parquet")
+        rows.append(
+            (
+                "cold refresh (demo, no notebooks)",
+                seconds,
+                60,
+                f"{len(values) / seconds:,.0f} mart rows/s",
+            )
+        )
+        seconds, _ = _run(["refresh", "--no-notebooks"], data_dir)
+        rows.append(("no-change refresh", seconds, 5, ""))
+        seconds, _ = _run(["ingest"], data_dir)
+        rows.append(("ingest, payloads unchanged", seconds, 10, ""))
+        seconds, _ = _run(["build"], data_dir)
+        rows.append(("build (forced, no exports/notebooks)", seconds, None, ""))
+        seconds, _ = _run(["validate"], data_dir)
+        rows.append(("validate published build (incl. GX import)", seconds, 20, ""))
+        seconds, _ = _run(["export"], data_dir)
+        rows.append(("export", seconds, None, ""))
+        seconds, _ = _run(["notebooks"], data_dir)
+        rows.append(("notebooks (all, fresh kernels)", seconds, 90, ""))
+    with tempfile.TemporaryDirectory(prefix="kansrijk-bench-") as tmp:
+        seconds, _ = _run(["ingest"], Path(tmp))
+        rows.append(("ingest, cold (all demo payloads)", seconds, 10, ""))
+    _print_table(rows)
+
+
+def _print_table(rows: list[tuple[str, float, float | None, str]]) -> None:
+    print(f"{'step':48s} {'seconds':>8s} {'budget':>7s}  {'ok':3s} note")
+    print("-" * 84)
+    for name, seconds, budget, note in rows:
+        ok = "" if budget is None else ("yes" if seconds <= budget else "NO")
+        budget_text = "" if budget is None else f"{budget:.0f}"
+        print(f"{name:48s} {seconds:8.2f} {budget_text:>7s}  {ok:3s} {note}")
+
+
+if __name__ == "__main__":
+    main()

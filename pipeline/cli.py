@@ -1,0 +1,246 @@
+"""The ``kansrijk`` command line (also ``python -m pipeline``).
+
+Every subcommand prints the mode it runs in, exits 0 on success and otherwise prints one line
+saying what went wrong and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline import progress
+from pipeline.config import Settings, load_settings
+from pipeline.errors import KansrijkError
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--mode",
+        choices=("demo", "live"),
+        default=None,
+        help="demo: bundled synthetic payloads (default); live: CBS over HTTP "
+        "and files dropped in data/inbox (env KANSRIJK_MODE)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="where raw snapshots and builds live (env KANSRIJK_DATA_DIR; "
+        "default: data/ in the repository)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def cmd_refresh(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline.refresh import refresh
+
+    result = refresh(
+        settings,
+        force=args.force,
+        with_notebooks=not args.no_notebooks,
+        with_exports=not args.no_exports,
+    )
+    print(result.note)
+    if result.build_dir:
+        print(f"published: {settings.processed_dir} -> {result.build_dir.name}")
+    return 0
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline import registry
+    from pipeline.ingest.runner import ingest_all, ingest_source
+
+    if args.file:
+        if not args.source:
+            raise KansrijkError("--file needs --source <id> (see `kansrijk sources`)")
+        result = ingest_source(settings, registry.get(args.source), files=[Path(args.file)])
+        results = [result]
+    else:
+        results = ingest_all(settings, [args.source] if args.source else None)
+    for r in results:
+        state = r.note or ("new snapshot" if r.new_snapshot else "landed")
+        rows = ", ".join(f"{k}: {v} rows" for k, v in r.rows.items())
+        print(f"{r.source_id}: {state} {r.snapshot_id or ''} {rows}".rstrip())
+    return 0
+
+
+def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
+    return cmd_refresh(
+        settings, argparse.Namespace(force=True, no_notebooks=True, no_exports=True)
+    )
+
+
+def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline import publish, validate
+
+    folder = Path(args.build) if args.build else publish.published_dir(settings)
+    if folder is None:
+        raise KansrijkError("no build to validate; run `kansrijk refresh` first")
+    report = validate.validate_build(folder)
+    passed = sum(o.success for o in report.outcomes)
+    print(
+        f"{passed}/{len(report.outcomes)} expectations passed; "
+        f"{len(report.blocking_failures)} blocking failure(s), {len(report.warnings)} warning(s)"
+    )
+    for outcome in report.blocking_failures + report.warnings:
+        print(
+            f"  [{outcome.severity}] {outcome.suite}: {outcome.expectation} — {outcome.observed}"
+        )
+    return 0 if report.success else EXIT_FAILURE
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline import export, publish
+
+    folder = publish.published_dir(settings)
+    if folder is None:
+        raise KansrijkError("no published build; run `kansrijk refresh` first")
+    for path in export.export_overview(folder):
+        print(path)
+    return 0
+
+
+def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline import manifest, publish, registry
+
+    print(f"data dir: {settings.data_dir}")
+    for source_id in registry.load():
+        snap = manifest.active_snapshot(settings, source_id)
+        print(f"  {source_id:24s} {snap.snapshot_id if snap else '(no snapshot)'}")
+    info = publish.published_manifest(settings)
+    if info:
+        print(f"published build: {info['build_id']} ({info['mode']}, {info['refreshed_at']})")
+        results = publish.published_dir(settings) / "validation" / "results.json"
+        if results.exists():
+            data = json.loads(results.read_text())
+            ok = sum(o["success"] for o in data["outcomes"])
+            print(f"validation: {ok}/{len(data['outcomes'])} expectations passed")
+    else:
+        print("published build: none yet (run `make refresh`)")
+    return 0
+
+
+def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline import manifest
+
+    problems = manifest.verify(settings)
+    for line in problems:
+        print(line)
+    count = sum(len(s.files) for s in manifest.read_manifest(settings))
+    print(f"{count} file(s) checked, {len(problems)} problem(s)")
+    return EXIT_FAILURE if problems else 0
+
+
+def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline import manifest, registry
+
+    for spec in registry.load().values():
+        snap = manifest.active_snapshot(settings, spec.source_id)
+        print(
+            f"{spec.source_id}: {spec.title} — {spec.publisher}; {spec.licence_name}; "
+            f"indeling {spec.classification_year}; active: "
+            f"{snap.snapshot_id if snap else '-'}"
+        )
+    return 0
+
+
+def cmd_notebooks(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline import notebooks, publish
+
+    folder = publish.published_dir(settings)
+    if folder is None:
+        raise KansrijkError("no published build; run `kansrijk refresh` first")
+    for source in notebooks.notebook_sources():
+        with progress.step(f"notebook {source.stem}"):
+            notebooks.execute(source, folder)
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from pipeline import demo
+    from pipeline.config import DEMO_DIR
+
+    for path in demo.generate(DEMO_DIR):
+        print(path)
+    return 0
+
+
+COMMANDS: dict[str, tuple[Callable, str]] = {
+    "refresh": (cmd_refresh, "ingest, build, validate, export and publish (the main job)"),
+    "ingest": (cmd_ingest, "fetch sources into immutable snapshots and landing Parquet"),
+    "build": (cmd_build, "rebuild and publish the warehouse and marts (no exports/notebooks)"),
+    "validate": (cmd_validate, "run the Great Expectations suites on the published build"),
+    "export": (cmd_export, "write charts for coalitions from the published build"),
+    "status": (cmd_status, "show active snapshots and the published build"),
+    "verify": (cmd_verify, "recompute every raw snapshot checksum (tampering check)"),
+    "sources": (cmd_sources, "list the source registry with each active snapshot"),
+    "notebooks": (cmd_notebooks, "execute every notebook against the published build"),
+    "demo": (cmd_demo, "regenerate the synthetic demo payloads in data/demo"),
+}
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kansrijk",
+        description=(
+            "Kansrijk Monitor: indicators for the first 1000 days per gemeente and region."
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (_, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _common(p)
+        if name == "refresh":
+            p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+            p.add_argument("--no-notebooks", action="store_true", help="skip executing notebooks")
+            p.add_argument("--no-exports", action="store_true", help="skip chart exports")
+        if name == "ingest":
+            p.add_argument("--source", help="only this source id")
+            p.add_argument("--file", help="ingest this file for --source (file-drop sources)")
+        if name == "validate":
+            p.add_argument("--build", help="a build folder to validate (default: published)")
+    return parser
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kansrijk`` console script."""
+    args = make_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    progress.set_quiet(args.quiet)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        settings = load_settings(args.data_dir, args.mode)
+        progress.info(
+            f"kansrijk {args.command} — mode: {settings.mode}"
+            f"{' (DEMO — synthetische cijfers)' if settings.is_demo else ''}"
+        )
+        return COMMANDS[args.command][0](settings, args)
+    except KansrijkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except (ValueError, KeyError, FileNotFoundError, RuntimeError) as exc:
+        print(
+            f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("interrupted; the published build is unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""RIVM Lokale Monitoring Kansrijke Start: one file per indicator, as written by RIVM's code.
+
+RIVM's published monitor code (repository ``rivm-syso/DIAPER``) writes per gemeente and period
+the columns ``gemYYYY`` (gemeente code in the classification of year YYYY), ``jaar`` (a year or
+a 5-year range such as ``2015-2019``), ``n_1`` (meets the criterion) and ``n_0`` (does not);
+both counts are the string ``"<10"`` when either is below 10. Files come in the shapes R writes
+them: ``write.csv`` (comma, quoted header, a leading unnamed row-name column) or ``write.csv2``
+(semicolon, decimal comma), codes numeric (``363``) or ``GM0363``; CSV or XLSX.
+
+Landing (``observations``): one row per file row.
+
+- ``indicator_code`` from the file name: ``DEMO_roken_vrouwen_19_45_gem2023.csv`` →
+  ``roken_vrouwen_19_45`` (a ``DEMO_`` prefix and the ``_gemYYYY`` suffix are removed).
+- ``classification_year`` from the ``gemYYYY`` column name.
+- ``n_1`` → numerator, ``n_0`` → non_events, denominator null (staging adds them up).
+- A marker (``<10`` …) → that count null, marker = its text; never 0.
+- ``area_code`` exactly as published (``363`` stays ``363``; staging standardises).
+- An optional name column (``gemeentenaam``/``gemnaam``/``naam``) lands as ``area_name``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from pipeline.errors import InputError
+from pipeline.ingest.fetchers import fetch_files
+from pipeline.ingest.parsing import (
+    clean_code,
+    column_index,
+    data_rows,
+    locate_header,
+    normalise_header,
+    parse_cell,
+    read_cells,
+)
+from pipeline.ingest.schema import to_observations_table
+
+PERIOD, EVENTS, NON_EVENTS = "jaar", "n_1", "n_0"
+NAME_COLUMNS = ("gemeentenaam", "gemnaam", "naam")
+_GEM_COLUMN = re.compile(r"^gem(\d{4})$")
+_SUFFIX = re.compile(r"_gem\d{4}$", re.IGNORECASE)
+
+fetch = fetch_files  # a dropped or given file (live) or the bundled demo payload (demo)
+
+
+def indicator_code_from_name(path: Path) -> str:
+    """``DEMO_roken_vrouwen_19_45_gem2023.csv`` → ``roken_vrouwen_19_45``."""
+    stem = path.stem
+    if stem.upper().startswith("DEMO_"):
+        stem = stem[5:]
+    return _SUFFIX.sub("", stem)
+
+
+def _is_header(row: list[str]) -> bool:
+    return (any(_GEM_COLUMN.match(c) for c in row)
+            and {PERIOD, EVENTS, NON_EVENTS} <= set(row))
+
+
+def _parse_file(path: Path, out: dict[str, list]) -> None:
+    cells = read_cells(path)
+    header_index = locate_header(cells, _is_header,
+                                 "columns 'gemYYYY', 'jaar', 'n_1' and 'n_0'")
+    header = cells.rows[header_index]
+    header_row = cells.row_numbers[header_index]
+    normalised = [normalise_header(c) for c in header]
+    gem = [i for i, c in enumerate(normalised) if _GEM_COLUMN.match(c)]
+    if len(gem) != 1:
+        raise InputError(f"{cells.file} row {header_row}: expected one 'gemYYYY' column, found "
+                         f"{[header[i] for i in gem]}")
+    classification_year = int(_GEM_COLUMN.match(normalised[gem[0]]).group(1))
+    pos_period = column_index(cells, header, PERIOD, header_row)
+    pos_n1 = column_index(cells, header, EVENTS, header_row)
+    pos_n0 = column_index(cells, header, NON_EVENTS, header_row)
+    pos_name = next((i for i, c in enumerate(normalised) if c in NAME_COLUMNS), None)
+    indicator = indicator_code_from_name(path)
+    rows, numbers = data_rows(cells, header_index)
+    for row, number in zip(rows, numbers, strict=True):
+        code = clean_code(row[gem[0]])
+        period = clean_code(row[pos_period])
+        if not code:
+            raise InputError(f"{cells.file} row {number}, column {header[gem[0]]!r}: expected "
+                             f"a gemeente code, got ''")
+        if not period:
+            raise InputError(f"{cells.file} row {number}, column {PERIOD!r}: expected a year "
+                             f"or a period such as 2015-2019, got ''")
+        n1, m1 = parse_cell(row[pos_n1], file=cells.file, row=number, column=EVENTS,
+                            decimal_hint=cells.decimal_hint, count=True)
+        n0, m0 = parse_cell(row[pos_n0], file=cells.file, row=number, column=NON_EVENTS,
+                            decimal_hint=cells.decimal_hint, count=True)
+        out["area_code"].append(code)
+        out["area_name"].append((row[pos_name].strip() or None) if pos_name is not None
+                                else None)
+        out["classification_year"].append(classification_year)
+        out["indicator_code"].append(indicator)
+        out["period_label"].append(period)
+        out["numerator"].append(n1)
+        out["non_events"].append(n0)
+        out["marker"].append(m1 if m1 is not None else m0)
+        out["source_file"].append(cells.file)
+        out["source_row"].append(number)
+
+
+def land(raw_paths: list[Path]) -> dict[str, pa.Table]:
+    """Parse RIVM Kansrijke Start indicator files into the landing ``observations`` table.
+
+    Raises:
+        InputError: a missing column (named), an unrecognised layout, or a count cell that is
+            neither a whole number nor a suppression marker (names file, row and column).
+    """
+    columns = ("area_code", "area_name", "classification_year", "indicator_code",
+               "period_label", "numerator", "non_events", "marker", "source_file", "source_row")
+    out: dict[str, list] = {c: [] for c in columns}
+    files = sorted((Path(p) for p in raw_paths if Path(p).name.lower() != "readme.md"),
+                   key=lambda p: p.name)
+    if not files:
+        raise InputError("rivm_kansrijke_start: no file to parse")
+    for path in files:
+        _parse_file(path, out)
+    frame = pd.DataFrame(out)
+    frame["denominator"] = float("nan")
+    frame["value"] = float("nan")
+    for column in ("numerator", "non_events"):
+        frame[column] = frame[column].astype("float64")
+    return {"observations": to_observations_table(frame)}

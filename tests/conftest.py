@@ -1,0 +1,37 @@
+"""Shared fixtures: one demo refresh into a temporary data dir, reused by the integration tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(
+    *args: str, data_dir: Path, env: dict | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess:
+    """Run ``python -m pipeline`` as a user would, in a subprocess."""
+    full_env = {**os.environ, "KANSRIJK_DATA_DIR": str(data_dir), **(env or {})}
+    full_env.pop("KANSRIJK_BUILD_DIR", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir holding one published demo build (no notebooks: they have their own test)."""
+    data_dir = tmp_path_factory.mktemp("kansrijk-data")
+    result = run_cli("refresh", "--no-notebooks", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    return data_dir
