@@ -21,7 +21,7 @@ from sqlglot import exp
 
 from pipeline import catalogue, geography, stats
 from pipeline.config import SQL_DIR, Settings
-from pipeline.ingest.runner import landing_paths
+from pipeline.ingest.runner import ingest_module, landing_paths
 from pipeline.manifest import Snapshot
 
 LAYERS = {"staging": "view", "intermediate": "view", "marts": "table"}
@@ -117,13 +117,16 @@ def load_landing(
     landing_dir.mkdir(parents=True, exist_ok=True)
     for source_id, snap in snapshots.items():
         paths = landing_paths(settings, snap) if snap else {}
-        if not paths:
-            con.register("_empty", OBSERVATIONS_SCHEMA.empty_table())
-            con.execute(
-                f"create or replace table landing_{source_id}__observations as "
-                f"select *, null::varchar as _snapshot_id from _empty"
-            )
-            con.unregister("_empty")
+        if not paths:  # a module may declare other entities (e.g. coalitie_status)
+            schemas = getattr(ingest_module(source_id), "LANDING_SCHEMAS",
+                              {"observations": OBSERVATIONS_SCHEMA})
+            for entity, schema in schemas.items():
+                con.register("_empty", schema.empty_table())
+                con.execute(
+                    f"create or replace table landing_{source_id}__{entity} as "
+                    f"select *, null::varchar as _snapshot_id from _empty"
+                )
+                con.unregister("_empty")
             continue
         for entity, path in paths.items():
             target = landing_dir / f"{source_id}__{entity}.parquet"

@@ -72,6 +72,8 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline import demo_coalitie
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
 DEFAULT_OUT_DIR = REPO_ROOT / "data" / "demo"
@@ -692,6 +694,7 @@ def generate(out_dir: Path = DEFAULT_OUT_DIR, reference_dir: Path = REFERENCE_DI
     readme = out_dir / "README.md"
     readme.write_bytes(_readme(counts).encode("utf-8"))
     written.append(readme)
+    written += demo_coalitie.generate(out_dir / "coalitie_status", reference_dir)
     return sorted(written)
 
 
