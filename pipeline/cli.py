@@ -62,9 +62,18 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     if args.file:
         if not args.source:
             raise KansrijkError("--file needs --source <id> (see `kansrijk sources`)")
-        result = ingest_source(settings, registry.get(args.source), files=[Path(args.file)])
-        results = [result]
+        spec = registry.get(args.source)
+        if spec.kind != "file_drop":
+            raise KansrijkError(f"--file: {args.source} is fetched from CBS ({spec.kind}), not a "
+                                f"file source (see `kansrijk sources`)")
+        if settings.is_demo:
+            raise KansrijkError("--file ingests a real file: run it with --mode live (demo mode "
+                                "reads only the bundled payloads)")
+        results = [ingest_source(settings, spec, files=[Path(args.file)],
+                                 indicator=args.indicator, replace=args.replace)]
     else:
+        if args.indicator or args.replace:
+            raise KansrijkError("--indicator and --replace go with --file")
         results = ingest_all(settings, [args.source] if args.source else None)
     for r in results:
         state = r.note or ("new snapshot" if r.new_snapshot else "landed")
@@ -82,19 +91,23 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
     from pipeline import publish, validate
 
-    folder = Path(args.build) if args.build else publish.published_dir(settings)
-    if folder is None:
-        raise KansrijkError("no build to validate; run `kansrijk refresh` first")
-    report = validate.validate_build(folder)
-    passed = sum(o.success for o in report.outcomes)
-    print(
-        f"{passed}/{len(report.outcomes)} expectations passed; "
-        f"{len(report.blocking_failures)} blocking failure(s), {len(report.warnings)} warning(s)"
+    if args.build:
+        folder = Path(args.build).resolve()
+        if not (folder / "marts").is_dir():
+            raise KansrijkError(f"--build {args.build}: not a build folder (no marts/ inside)")
+    else:
+        folder = publish.published_dir(settings)
+        if folder is None:
+            raise KansrijkError("no build to validate; run `kansrijk refresh` first")
+    # the published build is never written to: its own report stays as published
+    default_out = (
+        settings.data_dir / "validation" if folder == publish.published_dir(settings)
+        else folder / "validation"
     )
-    for outcome in report.blocking_failures + report.warnings:
-        print(
-            f"  [{outcome.severity}] {outcome.suite}: {outcome.expectation} — {outcome.observed}"
-        )
+    out = Path(args.out).resolve() if args.out else default_out
+    report = validate.validate_build(folder, out_dir=out)
+    for line in validate.summary_lines(report, out / "index.html"):
+        print(line)
     return 0 if report.success else EXIT_FAILURE
 
 
@@ -135,8 +148,11 @@ def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
     problems = manifest.verify(settings)
     for line in problems:
         print(line)
-    count = sum(len(s.files) for s in manifest.read_manifest(settings))
-    print(f"{count} file(s) checked, {len(problems)} problem(s)")
+    snapshots = manifest.read_manifest(settings)
+    count = sum(len(s.files) for s in snapshots)
+    advice = " — raw data were altered; restore them or fetch again" if problems else ""
+    print(f"{count} file(s) in {len(snapshots)} snapshot(s) checked, "
+          f"{len(problems)} problem(s){advice}")
     return EXIT_FAILURE if problems else 0
 
 
@@ -145,11 +161,16 @@ def cmd_sources(settings: Settings, args: argparse.Namespace) -> int:
 
     for spec in registry.load().values():
         snap = manifest.active_snapshot(settings, spec.source_id)
-        print(
-            f"{spec.source_id}: {spec.title} — {spec.publisher}; {spec.licence_name}; "
-            f"indeling {spec.classification_year}; active: "
-            f"{snap.snapshot_id if snap else '-'}"
-        )
+        active = (f"{snap.snapshot_id} ({snap.fetched_at}, {len(snap.files)} file(s))" if snap
+                  else "- (none in this mode)")
+        location = spec.url_download or (f"CBS OData {spec.api.get('protocol', 'v3')} table "
+                                          f"{spec.api.get('table_id')}" if spec.api else "")
+        print(f"{spec.source_id}: {spec.title} — {spec.publisher}")
+        print(f"    {spec.kind}; {spec.format.strip()}")
+        print(f"    from: {location or spec.url_main}; page: {spec.url_main}")
+        print(f"    licence: {spec.licence_name}; {spec.attribution}; cadence: "
+              f"{spec.update_cadence}; indeling {spec.classification_year}")
+        print(f"    active ({settings.mode}): {active}")
     return 0
 
 
@@ -205,9 +226,19 @@ def make_parser() -> argparse.ArgumentParser:
             p.add_argument("--no-exports", action="store_true", help="skip chart exports")
         if name == "ingest":
             p.add_argument("--source", help="only this source id")
-            p.add_argument("--file", help="ingest this file for --source (file-drop sources)")
+            p.add_argument("--file", help="ingest this file for --source (file-drop sources, "
+                           "live mode); without it, live mode reads the files in data/inbox/")
+            p.add_argument("--indicator", help="the indicator of a RIVM monitor file whose "
+                           "name does not say it (see pipeline/indicators.yml)")
+            p.add_argument("--replace", action="store_true", help="the file replaces the "
+                           "whole active payload of --source (default for RIVM: it replaces "
+                           "the file of the same indicator and keeps the others)")
         if name == "validate":
-            p.add_argument("--build", help="a build folder to validate (default: published)")
+            p.add_argument("--build", help="a build folder to validate, e.g. a .failed one "
+                           "(default: the published build)")
+            p.add_argument("--out", help="where results.json and index.html go (default: "
+                           "<data dir>/validation for the published build, which is never "
+                           "written to; <build>/validation otherwise)")
     return parser
 
 

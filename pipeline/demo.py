@@ -11,6 +11,10 @@
                               writes it — SYNTHETIC
 ``rivm_vaccinatiegraad/``     a byte copy of the REAL RIVM file of infant MMR coverage
                               2006–2014 (``data/reference`` provenance: kostermm/HM)
+``cbs_bevolking/``            CBS 03759ned pages: women 15–45 by 5-year age group — SYNTHETIC
+``cbs_gebieden/``             CBS 86059NED "Gebieden in Nederland 2025" pages: the REAL
+                              reference classification re-encoded in the OData shape
+``cbs_laag_inkomen/``         CBS 85678NED pages: minors in low-income households — SYNTHETIC
 ``README.md``                 what each file is
 ============================  ===============================================================
 
@@ -583,6 +587,175 @@ def write_rivm(model: Model, folder: Path, rng: np.random.Generator) -> list[Pat
 
 
 # --------------------------------------------------------------------------------------------
+# CBS: population denominators (03759ned), Gebieden in Nederland (86059NED), low income
+# (85678NED). Each draws from its own generator (seed SEED + n), so the payloads above stay
+# byte-identical whatever is added here.
+
+CBS_TABLES = {"cbs_bevolking": "03759ned", "cbs_gebieden": "86059NED",
+              "cbs_laag_inkomen": "85678NED"}
+POPULATION_SEED, INCOME_SEED = SEED + 1, SEED + 2
+# 03759ned: women by 5-year age group; share of the population per group (synthetic)
+AGE_GROUPS = (("51300", "15 tot 20 jaar", 0.029), ("51400", "20 tot 25 jaar", 0.032),
+              ("51500", "25 tot 30 jaar", 0.033), ("51600", "30 tot 35 jaar", 0.031),
+              ("51700", "35 tot 40 jaar", 0.030), ("51800", "40 tot 45 jaar", 0.030))
+OTHER_AGES = (("10000", "Totaal"), ("70100", "0 tot 5 jaar"), ("51900", "45 tot 50 jaar"))
+SEXES = (("T001038", "Totaal mannen en vrouwen"), ("3000", "Mannen"), ("4000", "Vrouwen"))
+INCOME_YEARS = tuple(range(2015, 2024))
+INCOME_NATIONAL = 0.068  # share of minors in a low-income household around 2015 (synthetic)
+INCOME_ANCHORS = {"GM0599": 2.1, "GM0518": 1.8, "GM0363": 1.6, "GM0344": 1.1}  # × national
+# "Gebieden in Nederland": topic keys as laid out in the 2024/2025 tables (shift per year)
+GEBIEDEN_GROUPS = (("Codes en namen van gemeenten", "Code_1", "Naam_2"),
+                   ("GGD-regio's", "Code_16", "Naam_17"),
+                   ("Provincies", "Code_28", "Naam_29"))
+
+
+def _odata_pages(folder: Path, table: str, records: list[dict]) -> list[Path]:
+    """TypedDataSet_skipNNNNN.json pages of :data:`CBS_PAGE_SIZE` rows linked by nextLink."""
+    root = f"https://opendata.cbs.nl/ODataApi/odata/{table}"
+    written = []
+    for skip in range(0, len(records), CBS_PAGE_SIZE):
+        body: dict = {"odata.metadata": f"{root}/$metadata#Cbs.OData.WebAPI.TypedDataSet",
+                      "kansrijk_demo": DEMO_LABEL, "value": records[skip:skip + CBS_PAGE_SIZE]}
+        if skip + CBS_PAGE_SIZE < len(records):
+            body["odata.nextLink"] = (f"{root}/TypedDataSet?$format=json"
+                                      f"&$skip={skip + CBS_PAGE_SIZE}")
+        path = folder / f"TypedDataSet_skip{skip:05d}.json"
+        path.write_bytes(_json_bytes(body))
+        written.append(path)
+    return written
+
+
+def _odata_file(path: Path, table: str, kind: str, rows: list[dict]) -> Path:
+    """A metadata or code-list response (``{"odata.metadata": …, "value": rows}``)."""
+    root = f"https://opendata.cbs.nl/ODataApi/odata/{table}"
+    path.write_bytes(_json_bytes({"odata.metadata": f"{root}/$metadata#Cbs.OData.WebAPI.{kind}",
+                                  "kansrijk_demo": DEMO_LABEL, "value": rows}))
+    return path
+
+
+def _dimension(id_: int, key: str, title: str, kind: str = "Dimension") -> dict:
+    return {"odata.type": f"Cbs.OData.{kind}", "ID": id_, "Position": id_, "ParentID": None,
+            "Type": kind, "Key": key, "Title": title, "Description": ""}
+
+
+def _topic(id_: int, key: str, title: str, unit: str, parent: int | None = None,
+           datatype: str = "Long", decimals: int = 0) -> dict:
+    return {"odata.type": "Cbs.OData.Topic", "ID": id_, "Position": id_, "ParentID": parent,
+            "Type": "Topic", "Key": key, "Title": title, "Description": "",
+            "Datatype": datatype, "Unit": unit, "Decimals": decimals, "Default": "Impossible",
+            "PresentationType": "Absolute" if unit != "%" else "Relative"}
+
+
+def _group(id_: int, title: str) -> dict:
+    return {"odata.type": "Cbs.OData.TopicGroup", "ID": id_, "Position": id_, "ParentID": None,
+            "Type": "TopicGroup", "Key": "", "Title": title, "Description": ""}
+
+
+def _regions(model: Model) -> list[tuple[str, np.ndarray]]:
+    """(code, member mask) for NL01, the provincies and each gemeente, in CBS order."""
+    gm = model.gemeenten
+    provincies = sorted(set(gm.provincie))
+    n = len(gm.codes)
+    regions = [("NL01", np.ones(n, dtype=bool))]
+    regions += [(p, np.array([x == p for x in gm.provincie])) for p in provincies]
+    regions += [(c, np.arange(n) == i) for i, c in enumerate(gm.codes)]
+    return regions
+
+
+def write_cbs_bevolking(model: Model, folder: Path) -> list[Path]:
+    """03759ned: women per 5-year age group 15–45 on 1 January (SYNTHETIC), OData v3 shape."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(POPULATION_SEED)
+    table = CBS_TABLES["cbs_bevolking"]
+    n = len(model.gemeenten.codes)
+    young = rng.lognormal(0.0, 0.08, size=n)  # relative share of young adults per gemeente
+    for code, factor in {"GM0363": 1.25, "GM0344": 1.3, "GM0599": 1.15, "GM0518": 1.15}.items():
+        young[model.gemeenten.codes.index(code)] = factor
+    women = {key: rng.poisson(model.population * share * young[:, None])
+             for key, _, share in AGE_GROUPS}
+    records = []
+    for code, members in _regions(model):
+        for key, _, _ in AGE_GROUPS:
+            for j, year in enumerate(YEARS):
+                records.append({"ID": len(records), "Geslacht": "4000".ljust(7),
+                                "Leeftijd": key.ljust(5), "RegioS": code.ljust(10),
+                                "Perioden": f"{year}JJ00",
+                                "BevolkingOp1Januari_1": int(women[key][members, j].sum())})
+    props = [_dimension(0, "Geslacht", "Geslacht"), _dimension(1, "Leeftijd", "Leeftijd"),
+             _dimension(2, "RegioS", "Regio's", "GeoDimension"),
+             _dimension(3, "Perioden", "Perioden", "TimeDimension"),
+             _topic(4, "BevolkingOp1Januari_1", "Bevolking op 1 januari", "aantal")]
+    return [_odata_file(folder / "DataProperties.json", table, "DataProperties", props),
+            _odata_file(folder / "Geslacht.json", table, "Geslacht",
+                        [{"Key": k.ljust(7), "Title": t, "Description": ""} for k, t in SEXES]),
+            _odata_file(folder / "Leeftijd.json", table, "Leeftijd",
+                        [{"Key": k, "Title": t, "Description": ""} for k, t in
+                         [*OTHER_AGES, *((k, t) for k, t, _ in AGE_GROUPS)]]),
+            *_odata_pages(folder, table, records)]
+
+
+def write_cbs_gebieden(model: Model, folder: Path,
+                       reference_dir: Path = REFERENCE_DIR) -> list[Path]:
+    """86059NED: the bundled reference classification (REAL, CBS) in the OData v3 shape."""
+    folder.mkdir(parents=True, exist_ok=True)
+    table = CBS_TABLES["cbs_gebieden"]
+    with (reference_dir / "gemeenten_2025_ggd_provincie.csv").open(encoding="utf-8",
+                                                                  newline="") as fh:
+        rows = sorted(csv.DictReader(fh), key=lambda r: r["gemeente_code"])
+    props = [_dimension(0, "RegioS", "Regio's", "GeoDimension")]
+    for number, (title, code_key, name_key) in enumerate(GEBIEDEN_GROUPS):
+        group_id = 1 + 3 * number
+        props += [_group(group_id, title),
+                  _topic(group_id + 1, code_key, "Code", "", group_id, "String"),
+                  _topic(group_id + 2, name_key, "Naam", "", group_id, "String")]
+    records = [{"ID": i, "RegioS": r["gemeente_code"].ljust(10),
+                "Code_1": r["gemeente_code"].ljust(10), "Naam_2": r["gemeente_naam"].ljust(40),
+                "Code_16": r["ggd_code"].ljust(10), "Naam_17": r["ggd_naam"].ljust(40),
+                "Code_28": r["provincie_code"].ljust(10), "Naam_29": r["provincie_naam"].ljust(40)}
+               for i, r in enumerate(rows)]
+    return [_odata_file(folder / "DataProperties.json", table, "DataProperties", props),
+            *_odata_pages(folder, table, records)]
+
+
+def write_cbs_laag_inkomen(model: Model, folder: Path) -> list[Path]:
+    """85678NED: share of minors in a low-income household (SYNTHETIC), OData v3 shape.
+
+    Each gemeente has a level (lognormal around :data:`INCOME_NATIONAL`, the big cities
+    higher) that declines by 2–6% a year; the five smallest gemeenten are suppressed (null).
+    National and provincial shares are the minors-weighted means of their gemeenten.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(INCOME_SEED)
+    table = CBS_TABLES["cbs_laag_inkomen"]
+    gm = model.gemeenten
+    level = INCOME_NATIONAL * rng.lognormal(0.0, 0.3, size=len(gm.codes))
+    for code, factor in INCOME_ANCHORS.items():
+        level[gm.codes.index(code)] = INCOME_NATIONAL * factor
+    decline = rng.uniform(0.02, 0.06, size=len(gm.codes))
+    t = np.array(INCOME_YEARS) - INCOME_YEARS[0]
+    share = np.clip(level[:, None] * np.exp(-decline[:, None] * t[None, :]), 0.005, 0.4)
+    minors = 18.0 * model.base[:, None] * np.ones(len(INCOME_YEARS))[None, :]
+    smallest = model.base < 40
+    records = []
+    for code, members in _regions(model):
+        for j, year in enumerate(INCOME_YEARS):
+            weight = minors[members, j].sum()
+            pct = float(100 * (share[members, j] * minors[members, j]).sum() / weight)
+            hidden = members.sum() == 1 and bool(smallest[members][0])
+            records.append({
+                "ID": len(records), "RegioS": code.ljust(10), "Perioden": f"{year}JJ00",
+                "Aantal_1": None if hidden else round(pct / 100 * weight / 1000, 1),
+                "Relatief_2": None if hidden else round(pct, 1)})
+    props = [_dimension(0, "RegioS", "Regio's", "GeoDimension"),
+             _dimension(1, "Perioden", "Perioden", "TimeDimension"),
+             _group(2, "Minderjarige kinderen met laag inkomen"),
+             _topic(3, "Aantal_1", "Aantal", "x 1 000", 2, "Double", 1),
+             _topic(4, "Relatief_2", "Relatief", "%", 2, "Double", 1)]
+    return [_odata_file(folder / "DataProperties.json", table, "DataProperties", props),
+            *_odata_pages(folder, table, records)]
+
+
+# --------------------------------------------------------------------------------------------
 # README and entry point
 
 
@@ -611,6 +784,25 @@ No figure for a gemeente, provincie or GGD-regio is real.
   total), the 12 provincies `PV20`…`PV31` (sums of their gemeenten) and the 342 gemeenten.
   About 1% of the `Overledenen_3` cells are null (suppressed cells in TypedDataSet).
 - Every JSON file has one extra top-level key, `"kansrijk_demo": "{DEMO_LABEL}"`.
+
+## `cbs_bevolking/` — CBS StatLine 03759ned, OData v3 (SYNTHETIC)
+- `DataProperties.json` (dimensions `Geslacht`, `Leeftijd`, `RegioS`, `Perioden`; topic
+  *Bevolking op 1 januari*), code lists `Geslacht.json` and `Leeftijd.json`, and
+  `TypedDataSet_skipNNNNN.json` pages holding what the live `$filter` selects: women
+  (`Vrouwen`) in the six 5-year age groups 15–45, for NL01, the provincies and the gemeenten,
+  2015–2024. Counts follow the synthetic population of `cbs_geboorten` (seed {POPULATION_SEED}).
+
+## `cbs_gebieden/` — CBS "Gebieden in Nederland 2025", 86059NED, OData v3 (REAL classification)
+- The bundled reference `data/reference/gemeenten_2025_ggd_provincie.csv` (real CBS
+  classification: gemeente → GGD-regio, provincie) re-encoded in the table's OData shape:
+  topic groups *Codes en namen van gemeenten*, *GGD-regio's*, *Provincies* with topics
+  *Code*/*Naam* under the shifted keys of the 2024/2025 tables (`Code_16`, `Code_28` …),
+  values padded as CBS pads them. No figures.
+
+## `cbs_laag_inkomen/` — CBS StatLine 85678NED, OData v3 (SYNTHETIC)
+- Topic group *Minderjarige kinderen met laag inkomen* with *Aantal* (x 1 000) and *Relatief*
+  (%), per region and year 2015–2023 (seed {INCOME_SEED}); the five smallest gemeenten are null
+  (suppressed), as CBS suppresses small numbers.
 
 ## `perined_kerncijfers/` — Perined perinatale kerncijfers per gemeente (SYNTHETIC)
 - `{PERINED_FILE}`: UTF-8 with BOM, `;`, decimal comma, CRLF, Dutch headers.
@@ -681,7 +873,8 @@ def generate(out_dir: Path = DEFAULT_OUT_DIR, reference_dir: Path = REFERENCE_DI
     rng = np.random.default_rng(SEED)
     model = build_model(reference_dir, rng)
     folders = {name: out_dir / name for name in ("cbs_geboorten", "perined_kerncijfers",
-                                                  "rivm_kansrijke_start", "rivm_vaccinatiegraad")}
+                                                  "rivm_kansrijke_start", "rivm_vaccinatiegraad",
+                                                  *CBS_TABLES)}
     for name, folder in folders.items():
         _clear(folder, keep=VACCINATION_NAME if name == "rivm_vaccinatiegraad" else "")
     written = write_cbs(model, folders["cbs_geboorten"])
@@ -689,8 +882,11 @@ def generate(out_dir: Path = DEFAULT_OUT_DIR, reference_dir: Path = REFERENCE_DI
     written += write_rivm(model, folders["rivm_kansrijke_start"], rng)
     written.append(_copy_vaccination(tuple(vaccination_sources),
                                      folders["rivm_vaccinatiegraad"] / VACCINATION_NAME))
+    written += write_cbs_bevolking(model, folders["cbs_bevolking"])
+    written += write_cbs_gebieden(model, folders["cbs_gebieden"], reference_dir)
+    written += write_cbs_laag_inkomen(model, folders["cbs_laag_inkomen"])
     counts = {p.relative_to(out_dir).as_posix(): _data_rows(p) for p in written
-              if p.name != "DataProperties.json"}
+              if p.name.startswith(("TypedDataSet", "DEMO_", "Vacc"))}
     readme = out_dir / "README.md"
     readme.write_bytes(_readme(counts).encode("utf-8"))
     written.append(readme)

@@ -196,6 +196,11 @@ def commit_snapshot(
     current = active_snapshot(settings, source_id)
     if status == "accepted" and current and current.content_sha256 == content_sha:
         return current, False
+    if status == "rejected":  # the same bad payload again: the evidence is already kept
+        for snap in read_manifest(settings):
+            if (snap.source_id == source_id and snap.status == "rejected"
+                    and snap.is_demo == settings.is_demo and snap.content_sha256 == content_sha):
+                return snap, False
     now = datetime.now(UTC)
     snapshot_id = f"{now:%Y%m%dT%H%M%S%fZ}-{content_sha[:8]}"
     final = settings.raw_dir / source_id / snapshot_id
@@ -225,18 +230,23 @@ def commit_snapshot(
 
 
 def verify(settings: Settings) -> list[str]:
-    """Recompute every checksum; return one problem line per tampered or missing file."""
+    """Recompute every checksum; one problem line per altered, missing or unrecorded file."""
     problems = []
     for snap in read_manifest(settings):
+        where = f"{snap.source_id}/{snap.snapshot_id}"
         for record in snap.files:
             path = snap.folder(settings) / record.path
             if not path.exists():
-                problems.append(f"{snap.source_id}/{snap.snapshot_id}/{record.path}: missing")
+                problems.append(f"{where}/{record.path}: missing")
             elif sha256_file(path) != record.sha256:
-                problems.append(
-                    f"{snap.source_id}/{snap.snapshot_id}/{record.path}: "
-                    f"sha256 differs from the manifest (file altered)"
-                )
+                problems.append(f"{where}/{record.path}: sha256 differs from the manifest "
+                                f"(file altered)")
+        recorded = {record.path for record in snap.files}
+        folder = snap.folder(settings)
+        extra = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                       if p.is_file()) if folder.is_dir() else []
+        problems += [f"{where}/{name}: not in the manifest (file added)"
+                     for name in extra if name not in recorded]
     return problems
 
 

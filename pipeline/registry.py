@@ -39,6 +39,7 @@ class SourceSpec:
     update_cadence: str
     classification_year: int
     licence_url: str = ""
+    url_download: str = ""
     notes: str = ""
     api: dict[str, Any] = field(default_factory=dict)
 

@@ -139,7 +139,9 @@ def read_cells(path: Path) -> Cells:
     """Read a CSV/TXT (any of the supported encodings and separators) or an XLSX (first sheet)."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
         try:
-            frame = pd.read_excel(path, header=None, dtype=object, sheet_name=0)
+            # na_filter=False: a cell reading 'NA' is a marker the parsers must see as text
+            frame = pd.read_excel(path, header=None, dtype=object, sheet_name=0,
+                                  na_filter=False)
         except Exception as exc:  # openpyxl raises many types for a damaged file
             raise InputError(f"{path.name}: cannot be read as an Excel workbook "
                              f"({type(exc).__name__})") from exc

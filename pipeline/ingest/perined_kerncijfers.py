@@ -24,6 +24,12 @@ late_start_zorg        Start zorg na 10 wk (n)     Zwangerschappen >= 24 wk (n);
 Perined suppresses a count and its percentage as ``.`` when the count or its complement is
 below 10; such cells land as null with the marker text (never 0). The marker of a row is the
 count cell's marker, else the value cell's.
+
+Checks (an :class:`InputError` naming file, row and column): codes in the CBS code history
+(or NL01 / a GGD-regio or provincie code), counts whole and >= 0, a count no larger than its
+denominator, one row per gemeente and period. The long layout
+(:mod:`pipeline.ingest.long_layout`) is accepted as well; a live drop replaces the whole
+payload (a new download supersedes the previous one).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.errors import InputError
+from pipeline.ingest import areas, long_layout
 from pipeline.ingest.fetchers import fetch_files
 from pipeline.ingest.parsing import (
     Cells,
@@ -41,13 +48,13 @@ from pipeline.ingest.parsing import (
     column_index,
     data_rows,
     has_all,
-    locate_header,
     normalise_header,
     parse_cell,
     read_cells,
 )
-from pipeline.ingest.schema import to_observations_table
+from pipeline.ingest.schema import check_unique_keys, to_observations_table
 
+SOURCE_ID = "perined_kerncijfers"
 CLASSIFICATION_YEAR = 2025
 CODE, NAME, PERIOD = "Gemeentecode", "Gemeentenaam", "Periode"
 TOTAL = "Totaal geboren (>= 22 wk)"
@@ -64,13 +71,35 @@ INDICATORS: dict[str, tuple[str, str | None, str | None]] = {
 COUNT_COLUMNS = sorted({c for num, den, _ in INDICATORS.values() for c in (num, den) if c})
 VALUE_COLUMNS = sorted({v for _, _, v in INDICATORS.values() if v})
 
+LAYOUT = f"Perined kerncijfers ({CODE}, {PERIOD}, {TOTAL}, …)"
+_IS_HEADER = has_all([CODE, PERIOD, TOTAL])
+
 fetch = fetch_files  # a dropped or given file (live) or the bundled demo payload (demo)
+
+
+def recognise(header_names: list[str]) -> bool:
+    """True when a header row is the Perined kerncijfers layout (for routing inbox files)."""
+    return _IS_HEADER([normalise_header(c) for c in header_names])
+
+
+def _check_counts(parsed: dict, cells: Cells, number: int) -> None:
+    """A count may not exceed its denominator (both published)."""
+    for num_col, den_col, _ in INDICATORS.values():
+        numerator, denominator = parsed[num_col][0], parsed[den_col][0] if den_col else None
+        if numerator is not None and denominator is not None and numerator > denominator:
+            raise InputError(f"{cells.file} row {number}, column {num_col!r}: expected a count "
+                             f"no larger than {den_col!r} ({denominator:g}), got {numerator:g}")
 
 
 def _parse_file(path: Path, classification_year: int, out: dict[str, list]) -> None:
     cells: Cells = read_cells(path)
-    header_index = locate_header(cells, has_all([CODE, PERIOD, TOTAL]),
-                                 f"columns {CODE!r}, {PERIOD!r}, {TOTAL!r}")
+    layout, header_index = long_layout.find_header(
+        cells, _IS_HEADER, f"columns {CODE!r}, {PERIOD!r}, {TOTAL!r}")
+    if layout == "long":
+        for record in long_layout.parse(cells, header_index, SOURCE_ID):
+            for column, values in out.items():
+                values.append(record.get(column))
+        return
     header = cells.rows[header_index]
     header_row = cells.row_numbers[header_index]
     pos = {name: column_index(cells, header, name, header_row)
@@ -87,6 +116,7 @@ def _parse_file(path: Path, classification_year: int, out: dict[str, list]) -> N
         if not period:
             raise InputError(f"{cells.file} row {number}, column {PERIOD!r}: expected a "
                              f"period such as 2023 or 2022-2024, got ''")
+        areas.check_code(code, file=cells.file, row=number, column=header[pos[CODE]])
         parsed = {}
         for column in COUNT_COLUMNS:
             parsed[column] = parse_cell(row[pos[column]], file=cells.file, row=number,
@@ -95,6 +125,7 @@ def _parse_file(path: Path, classification_year: int, out: dict[str, list]) -> N
         for column in VALUE_COLUMNS:
             parsed[column] = parse_cell(row[pos[column]], file=cells.file, row=number,
                                         column=column, decimal_hint=cells.decimal_hint)
+        _check_counts(parsed, cells, number)
         name = row[name_pos].strip() if name_pos is not None else None
         for indicator, (num_col, den_col, val_col) in INDICATORS.items():
             numerator, num_marker = parsed[num_col]
@@ -109,8 +140,8 @@ def _parse_file(path: Path, classification_year: int, out: dict[str, list]) -> N
             out["marker"].append(num_marker if num_marker is not None else val_marker)
             out["source_file"].append(cells.file)
             out["source_row"].append(number)
-    out["classification_year"].extend([classification_year] * (len(out["area_code"]) -
-                                                                len(out["classification_year"])))
+            out["classification_year"].append(classification_year)
+            out["non_events"].append(None)
 
 
 def land(raw_paths: list[Path],
@@ -122,8 +153,8 @@ def land(raw_paths: list[Path],
             a number nor a suppression marker (names file, row and column).
     """
     columns = ("area_code", "area_name", "classification_year", "period_label",
-               "indicator_code", "numerator", "denominator", "value", "marker", "source_file",
-               "source_row")
+               "indicator_code", "numerator", "non_events", "denominator", "value", "marker",
+               "source_file", "source_row")
     out: dict[str, list] = {c: [] for c in columns}
     files = sorted((Path(p) for p in raw_paths if Path(p).name.lower() != "readme.md"),
                    key=lambda p: p.name)
@@ -132,7 +163,7 @@ def land(raw_paths: list[Path],
     for path in files:
         _parse_file(path, classification_year, out)
     frame = pd.DataFrame(out)
-    frame["non_events"] = float("nan")
-    for column in ("numerator", "denominator", "value"):
+    for column in ("numerator", "non_events", "denominator", "value"):
         frame[column] = frame[column].astype("float64")
+    check_unique_keys(frame)
     return {"observations": to_observations_table(frame)}

@@ -8,6 +8,10 @@ Landing (``observations``), wide → long: one row per gemeente × year column;
 ``value`` = the published percentage, numerator and denominator null (the source gives no
 counts), ``indicator_code`` = ``bmr_zuigelingen``, ``area_code`` = ``gemnr`` as published
 (``3``; staging standardises), an empty or marker cell → value null with the marker text.
+
+Checks (an :class:`InputError` naming file, row and column): codes in the CBS code history,
+percentages between 0 and 100, one row per gemeente. The long layout
+(:mod:`pipeline.ingest.long_layout`) is accepted as well; a live drop replaces the payload.
 """
 
 from __future__ import annotations
@@ -19,30 +23,49 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.errors import InputError
+from pipeline.ingest import areas, long_layout
 from pipeline.ingest.fetchers import fetch_files
 from pipeline.ingest.parsing import (
     clean_code,
     column_index,
     data_rows,
     has_all,
-    locate_header,
+    normalise_header,
     parse_cell,
     read_cells,
 )
-from pipeline.ingest.schema import to_observations_table
+from pipeline.ingest.schema import check_unique_keys, to_observations_table
 
+SOURCE_ID = "rivm_vaccinatiegraad"
 CLASSIFICATION_YEAR = 2013
 INDICATOR_CODE = "bmr_zuigelingen"
 CODE, NAME = "gemnr", "Gemnaam"
 _YEAR = re.compile(r"^\d{4}$")
 
+LAYOUT = f"RIVM vaccinatiegraad ({CODE};{NAME};2006;…;2014)"
+
 fetch = fetch_files  # a dropped or given file (live) or the bundled demo payload (demo)
+
+
+def _is_header(row: list[str]) -> bool:
+    return has_all([CODE, NAME])(row) and any(_YEAR.match(c) for c in row)
+
+
+def recognise(header_names: list[str]) -> bool:
+    """True when a header row is the wide vaccination layout (for routing inbox files)."""
+    return _is_header([normalise_header(c) for c in header_names])
 
 
 def _parse_file(path: Path, classification_year: int, indicator_code: str,
                 out: dict[str, list]) -> None:
     cells = read_cells(path)
-    header_index = locate_header(cells, has_all([CODE, NAME]), f"columns {CODE!r}, {NAME!r}")
+    layout, header_index = long_layout.find_header(
+        cells, _is_header, f"columns {CODE!r}, {NAME!r} and year columns")
+    if layout == "long":
+        for record in long_layout.parse(cells, header_index, SOURCE_ID):
+            for column, values in out.items():
+                values.append(record.get(column))
+        return
     header = cells.rows[header_index]
     header_row = cells.row_numbers[header_index]
     pos_code = column_index(cells, header, CODE, header_row)
@@ -57,10 +80,14 @@ def _parse_file(path: Path, classification_year: int, indicator_code: str,
         if not code:
             raise InputError(f"{cells.file} row {number}, column {CODE!r}: expected a "
                              f"gemeente number, got ''")
+        areas.check_code(code, file=cells.file, row=number, column=header[pos_code])
         name = row[pos_name].strip() or None
         for i, year in years:
             value, marker = parse_cell(row[i], file=cells.file, row=number, column=year,
                                        decimal_hint=cells.decimal_hint)
+            if value is not None and not 0 <= value <= 100:
+                raise InputError(f"{cells.file} row {number}, column {year!r}: expected a "
+                                 f"percentage between 0 and 100, got {row[i].strip()!r}")
             out["area_code"].append(code)
             out["area_name"].append(name)
             out["period_label"].append(year)
@@ -68,9 +95,10 @@ def _parse_file(path: Path, classification_year: int, indicator_code: str,
             out["marker"].append(marker)
             out["source_file"].append(cells.file)
             out["source_row"].append(number)
-    added = len(out["area_code"]) - len(out["classification_year"])
-    out["classification_year"].extend([classification_year] * added)
-    out["indicator_code"].extend([indicator_code] * added)
+            out["classification_year"].append(classification_year)
+            out["indicator_code"].append(indicator_code)
+            for column in ("numerator", "non_events", "denominator"):
+                out[column].append(None)
 
 
 def land(raw_paths: list[Path], classification_year: int = CLASSIFICATION_YEAR,
@@ -82,7 +110,8 @@ def land(raw_paths: list[Path], classification_year: int = CLASSIFICATION_YEAR,
             percentage nor a suppression marker (names file, row and column).
     """
     columns = ("area_code", "area_name", "classification_year", "indicator_code",
-               "period_label", "value", "marker", "source_file", "source_row")
+               "period_label", "numerator", "non_events", "denominator", "value", "marker",
+               "source_file", "source_row")
     out: dict[str, list] = {c: [] for c in columns}
     files = sorted((Path(p) for p in raw_paths if Path(p).name.lower() != "readme.md"),
                    key=lambda p: p.name)
@@ -91,8 +120,7 @@ def land(raw_paths: list[Path], classification_year: int = CLASSIFICATION_YEAR,
     for path in files:
         _parse_file(path, classification_year, indicator_code, out)
     frame = pd.DataFrame(out)
-    frame["numerator"] = float("nan")
-    frame["non_events"] = float("nan")
-    frame["denominator"] = float("nan")
-    frame["value"] = frame["value"].astype("float64")
+    for column in ("numerator", "non_events", "denominator", "value"):
+        frame[column] = frame[column].astype("float64")
+    check_unique_keys(frame)
     return {"observations": to_observations_table(frame)}

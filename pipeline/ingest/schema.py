@@ -11,6 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
+from pipeline.errors import InputError
+
 OBSERVATIONS_SCHEMA = pa.schema(
     [
         # area as published, surrounding whitespace stripped: 'GM0363', '363', 'NL01', 'PV27'
@@ -56,4 +58,34 @@ def to_observations_table(frame: pd.DataFrame) -> pa.Table:
         raise KeyError(f"landing frame lacks contract columns: {', '.join(missing)}")
     return pa.Table.from_pandas(
         frame[OBSERVATIONS_COLUMNS], schema=OBSERVATIONS_SCHEMA, preserve_index=False
+    )
+
+
+def check_unique_keys(frame: pd.DataFrame) -> None:
+    """One row per indicator × area × period (codes compared as standardised: 363 == GM0363).
+
+    Raises:
+        InputError: a duplicate key, naming the file and row of both occurrences.
+    """
+    if frame.empty:
+        return
+    codes = frame["area_code"].astype(str).str.strip()
+    digits = codes.str.extract(r"^(?:[Gg][Mm])?(\d{1,4})$", expand=False)
+    standard = ("GM" + digits.str.zfill(4)).where(digits.notna(), codes.str.upper())
+    keys = pd.DataFrame({
+        "indicator_code": frame["indicator_code"],
+        "area_code": standard,
+        "period_label": frame["period_label"].str.replace(r"\s*[-–]\s*", "-", regex=True),
+    })
+    duplicated = keys.duplicated(keep="first")
+    if not duplicated.any():
+        return
+    second = frame.index[duplicated][0]
+    first = keys.index[(keys == keys.loc[second]).all(axis=1)][0]
+    a, b = frame.loc[first], frame.loc[second]
+    raise InputError(
+        f"{b['source_file']} row {b['source_row']}: duplicate key (indicator "
+        f"{b['indicator_code']!r}, area {b['area_code']!r}, period {b['period_label']!r}); "
+        f"expected one row per indicator, area and period, also in {a['source_file']} row "
+        f"{a['source_row']}"
     )

@@ -8,6 +8,8 @@ with observations as (
     select * from stg_rivm_kansrijke_start__observations
     union all by name
     select * from stg_rivm_vaccinatiegraad__observations
+    union all by name
+    select * from stg_cbs_laag_inkomen__observations
 ),
 
 codes as (

@@ -82,3 +82,104 @@ def test_live_file_source_without_a_file_says_what_to_do(tmp_path: Path) -> None
 
     with pytest.raises(FetchError, match="--file PATH"):
         fetch_files(registry.get("perined_kerncijfers"), tmp_path, load_settings(tmp_path, "live"))
+
+
+def test_rejected_payload_is_kept_once_and_never_active(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, "live")
+    good, _ = _snapshot(settings, b"a;b\n1;2\n")
+    kept = []
+    for _ in range(2):
+        with manifest.staging_folder(settings, "perined_kerncijfers") as tmp:
+            (tmp / "file.csv").write_bytes(b"garbage")
+            kept.append(manifest.commit_snapshot(
+                settings, "perined_kerncijfers", tmp, origin="test", licence="x",
+                classification_year=2025, status="rejected", note="bad"))
+    (first, new_first), (second, new_second) = kept
+    assert new_first and not new_second and first.snapshot_id == second.snapshot_id
+    assert not first.active and first.status == "rejected"
+    assert manifest.active_snapshot(settings, "perined_kerncijfers").snapshot_id == (
+        good.snapshot_id)
+
+
+def test_verify_reports_a_file_added_to_a_snapshot(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, "demo")
+    snap, _ = _snapshot(settings, b"x")
+    folder = snap.folder(settings)
+    folder.chmod(0o755)
+    (folder / "sneaked_in.csv").write_bytes(b"y")
+    assert manifest.verify(settings) == [
+        f"perined_kerncijfers/{snap.snapshot_id}/sneaked_in.csv: not in the manifest "
+        f"(file added)"]
+
+
+def test_http_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import http
+
+    monkeypatch.setenv("KANSRIJK_HTTP_CONNECT_TIMEOUT", "1.5")
+    monkeypatch.setenv("KANSRIJK_HTTP_READ_TIMEOUT", "2")
+    monkeypatch.setenv("KANSRIJK_HTTP_RETRIES", "3")
+    monkeypatch.setenv("KANSRIJK_HTTP_MAX_RETRY_AFTER", "7")
+    monkeypatch.setenv("KANSRIJK_CBS_ODATA_URL", "http://127.0.0.1:8080/")
+    assert http.timeouts() == (1.5, 2.0) and http.retries() == 3
+    assert http.cbs_odata_url() == "http://127.0.0.1:8080"
+    retry = http.make_session().get_adapter("https://x").max_retries
+    assert (retry.total, retry.status, retry.read) == (3, 3, 3)
+    assert retry.respect_retry_after_header and 503 in retry.status_forcelist
+    response = type("R", (), {"headers": {"Retry-After": "3600"}})()
+    assert retry.get_retry_after(response) == 7  # capped
+    assert http.make_session().headers["User-Agent"].startswith("kansrijk-monitor/")
+    monkeypatch.setenv("KANSRIJK_HTTP_READ_TIMEOUT", "soon")
+    with pytest.raises(ValueError, match="KANSRIJK_HTTP_READ_TIMEOUT"):
+        http.timeouts()
+
+
+def test_conditional_headers() -> None:
+    from pipeline.http import conditional_headers
+
+    assert conditional_headers('"abc"', "Tue, 14 Nov 2023 22:13:20 GMT") == {
+        "If-None-Match": '"abc"', "If-Modified-Since": "Tue, 14 Nov 2023 22:13:20 GMT"}
+    assert conditional_headers(None, None) == {}
+
+
+def test_second_demo_ingest_parses_nothing(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.ingest import runner
+
+    settings = load_settings(tmp_path, "demo")
+    first = runner.ingest_all(settings)
+    assert [r.source_id for r in first] == list(registry.load())
+    assert all(r.new_snapshot and r.parsed for r in first)
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("land() called for an unchanged payload")
+
+    for source_id in registry.load():
+        monkeypatch.setattr(runner.ingest_module(source_id), "land", boom)
+    second = runner.ingest_all(settings)
+    assert all(not r.new_snapshot and not r.parsed and r.note == "unchanged" for r in second)
+    assert [r.snapshot_id for r in second] == [r.snapshot_id for r in first]
+    assert len(manifest.read_manifest(settings)) == len(first)
+
+
+def test_live_mode_without_drops_keeps_or_skips_file_sources(tmp_path: Path) -> None:
+    from pipeline.ingest import runner
+
+    settings = load_settings(tmp_path, "live")
+    results = runner.ingest_all(settings, ["perined_kerncijfers", "rivm_vaccinatiegraad"])
+    assert [r.snapshot_id for r in results] == [None, None]
+    assert all(r.note.startswith("no file yet: skipped") for r in results)
+
+
+def test_every_registered_source_has_a_module_and_complete_facts() -> None:
+    from pipeline.ingest.runner import ingest_module
+
+    for source_id, spec in registry.load().items():
+        module = ingest_module(source_id)
+        assert callable(module.fetch) and callable(module.land), source_id
+        assert spec.licence_name and spec.attribution and spec.url_main, source_id
+        if spec.kind == "cbs_odata":
+            assert spec.api.get("table_id") and spec.api.get("protocol") in ("v3", "v4")
+            assert (registry.get(source_id).api.get("measures") or spec.api.get("value_measures")
+                    or spec.api.get("groups")), source_id
+        else:  # the inbox can recognise every file source's own layout
+            assert callable(getattr(module, "recognise", None)), source_id

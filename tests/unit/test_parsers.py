@@ -403,3 +403,190 @@ def test_header_matching_is_case_and_space_insensitive() -> None:
     assert parsing.normalise_header(" BIG2  (%) ") == parsing.normalise_header("Big2 (%)")
     assert parsing.normalise_header("Geboren ≥ 24 wk (n)") == parsing.normalise_header(
         "geboren >= 24 wk (n)")
+
+
+# --------------------------------------------------------------------------------------------
+# new CBS tables: population (extra dimensions), low income (topic groups), Gebieden
+
+
+def test_population_selects_categories_by_title(demo_dir: Path) -> None:
+    from pipeline.ingest import cbs_bevolking
+
+    frame = _land(cbs_bevolking, demo_dir / "cbs_bevolking")
+    codes = {f"bevolking__vrouwen__{a}_{a + 5}" for a in range(15, 45, 5)}
+    assert set(frame["indicator_code"]) == codes
+    assert len(frame) == (1 + 12 + 342) * 10 * 6 and frame["numerator"].notna().all()
+    women = frame[frame.area_code == "NL01"].groupby("period_label")["numerator"].sum()
+    assert women.between(2.5e6, 4.5e6).all()  # women 15–45 in NL: about 3.3 million
+
+
+def test_population_category_missing_from_code_list_raises(demo_dir: Path,
+                                                           tmp_path: Path) -> None:
+    from pipeline.ingest import cbs_bevolking
+
+    folder = tmp_path / "pop"
+    shutil.copytree(demo_dir / "cbs_bevolking", folder)
+    body = json.loads((folder / "Geslacht.json").read_bytes())
+    body["value"] = [r for r in body["value"] if r["Title"] != "Vrouwen"]
+    (folder / "Geslacht.json").write_text(json.dumps(body), "utf-8")
+    with pytest.raises(InputError, match="Geslacht.json: dimension 'Geslacht' has 0 "
+                                         "categories titled 'Vrouwen'"):
+        cbs_bevolking.land(_files(folder))
+
+
+def test_low_income_resolves_a_topic_by_its_group_path(demo_dir: Path) -> None:
+    from pipeline.ingest import cbs_laag_inkomen
+
+    frame = _land(cbs_laag_inkomen, demo_dir / "cbs_laag_inkomen")
+    assert set(frame["indicator_code"]) == {"kinderen_laag_inkomen_pct"}
+    assert frame["numerator"].isna().all()
+    suppressed = frame[frame["value"].isna()]
+    assert set(suppressed["area_code"]) == {"GM0088", "GM0096", "GM0277", "GM0060", "GM0093"}
+    assert (suppressed["marker"] == "").all()
+    _assert_suppressed_never_zero(frame)
+
+
+def test_gebieden_land_equals_the_reference(demo_dir: Path) -> None:
+    from pipeline.geography import gemeenten
+    from pipeline.ingest import cbs_gebieden
+
+    tables = cbs_gebieden.land(_files(demo_dir / "cbs_gebieden"))
+    frame = tables["regions"].to_pandas().set_index("gemeente_code").sort_index()
+    reference = gemeenten().set_index("gemeente_code").sort_index()
+    assert list(frame.index) == list(reference.index)
+    assert (frame["ggd_code"] == reference["ggd_code"]).all()
+    assert (frame["provincie_naam"] == reference["provincie_naam"]).all()
+    assert frame["corop_code"].isna().all()
+
+
+def test_gebieden_missing_gemeente_or_group_raises(demo_dir: Path, tmp_path: Path) -> None:
+    from pipeline.ingest import cbs_gebieden
+
+    folder = tmp_path / "geb"
+    shutil.copytree(demo_dir / "cbs_gebieden", folder)
+    page = next(folder.glob("TypedDataSet_*.json"))
+    body = json.loads(page.read_bytes())
+    body["value"] = body["value"][1:]
+    page.write_text(json.dumps(body), "utf-8")
+    with pytest.raises(InputError, match="gemeente GM0014 of the bundled reference .* is "
+                                         "missing in the CBS table"):
+        cbs_gebieden.land(_files(folder))
+    props = json.loads((folder / "DataProperties.json").read_bytes())
+    for prop in props["value"]:
+        if prop["Title"] == "GGD-regio's":
+            prop["Title"] = "GGD regio"
+    (folder / "DataProperties.json").write_text(json.dumps(props), "utf-8")
+    with pytest.raises(InputError, match="missing measure with Title \"GGD-regio's/Code\""):
+        cbs_gebieden.land(_files(folder))
+
+
+def _v4_files(demo_dir: Path, dest: Path) -> list[Path]:
+    """The demo births table rewritten as OData v4 files (Observations, long)."""
+    dest.mkdir()
+    props = json.loads((demo_dir / "cbs_geboorten" / "DataProperties.json").read_bytes())
+    topics = [p for p in props["value"] if p["Type"] == "Topic"]
+    dims = [{"Identifier": p["Key"], "Title": p["Title"], "Kind": p["Type"]}
+            for p in props["value"] if p["Type"] != "Topic"]
+    measures = [{"Identifier": f"M{i:06d}", "Title": t["Title"], "Unit": t["Unit"]}
+                for i, t in enumerate(topics)]
+    rows = []
+    for page in sorted((demo_dir / "cbs_geboorten").glob("TypedDataSet_*.json")):
+        for record in json.loads(page.read_bytes())["value"]:
+            for topic, measure in zip(topics, measures, strict=True):
+                value = record[topic["Key"]]
+                rows.append({"Id": len(rows), "Measure": measure["Identifier"],
+                             "ValueAttribute": "None" if value is not None else "Confidential",
+                             "Value": value, "RegioS": record["RegioS"].strip(),
+                             "Perioden": record["Perioden"]})
+    files = {"Dimensions_p0001.json": dims, "MeasureCodes_p0001.json": measures,
+             "Observations_p0001.json": rows[:5000], "Observations_p0002.json": rows[5000:]}
+    for name, value in files.items():
+        (dest / name).write_text(json.dumps({"value": value}), "utf-8")
+    return sorted(dest.iterdir())
+
+
+def test_cbs_v4_observations_land_like_v3(demo_dir: Path, tmp_path: Path) -> None:
+    v3 = _land(cbs_geboorten, demo_dir / "cbs_geboorten")
+    v4 = cbs_geboorten.land(_v4_files(demo_dir, tmp_path / "v4"))["observations"].to_pandas()
+    keys = ["indicator_code", "area_code", "period_label"]
+    merged = v3.merge(v4, on=keys, suffixes=("", "_v4"))
+    assert len(merged) == len(v3) == len(v4)
+    assert (merged["numerator"] == merged["numerator_v4"]).all()
+    assert v4["source_file"].iloc[-1] == "Observations_p0002.json"
+
+
+def test_cbs_v4_suppressed_value_keeps_its_attribute_as_marker(demo_dir: Path,
+                                                               tmp_path: Path) -> None:
+    files = _v4_files(demo_dir, tmp_path / "v4")
+    page = tmp_path / "v4" / "Observations_p0001.json"
+    body = json.loads(page.read_bytes())
+    row = next(r for r in body["value"] if r["Measure"] == "M000001")
+    row["Value"], row["ValueAttribute"] = None, "Confidential"
+    page.write_text(json.dumps(body), "utf-8")
+    frame = cbs_geboorten.land(files)["observations"].to_pandas()
+    hidden = frame[frame["numerator"].isna()]
+    assert len(hidden) == 1 and hidden["marker"].iloc[0] == "Confidential"
+
+
+def test_cbs_unselected_extra_dimension_is_an_unrecognised_layout(demo_dir: Path,
+                                                                  tmp_path: Path) -> None:
+    folder = tmp_path / "dims"
+    shutil.copytree(demo_dir / "cbs_geboorten", folder)
+    props = json.loads((folder / "DataProperties.json").read_bytes())
+    props["value"].insert(0, {"Type": "Dimension", "Key": "Geslacht", "Title": "Geslacht"})
+    (folder / "DataProperties.json").write_text(json.dumps(props), "utf-8")
+    with pytest.raises(InputError, match=r"dimension\(s\) \['Geslacht'\] are not selected"):
+        cbs_geboorten.land(_files(folder))
+
+
+# --------------------------------------------------------------------------------------------
+# areas and the long layout
+
+
+def test_area_codes_and_names_resolve_against_the_reference() -> None:
+    from pipeline.ingest import areas
+
+    assert [areas.std_area_code(c) for c in ("363", "0363", "gm363", " GM0363 ", "nl01")] == [
+        "GM0363", "GM0363", "GM0363", "GM0363", "NL01"]
+    kwargs = {"file": "f.csv", "row": 2, "code_column": "code", "name_column": "naam"}
+    assert areas.resolve("", "Súdwest Fryslan", **kwargs) == "GM1900"
+    assert areas.resolve("", "Den Haag", **kwargs) == "GM0518"
+    assert areas.resolve("", "Groningen (gemeente)", **kwargs) == "GM0014"
+    assert areas.resolve("", "Weesp", **kwargs) == "GM0457"  # dissolved in 2022
+    assert areas.resolve("457", "Weesp", **kwargs) == "GM0457"
+    assert areas.resolve("GG3406", "", **kwargs) == "GG3406"
+    assert areas.classification_year_of({"GM0363", "GM0014"}) == 2025
+    assert areas.classification_year_of({"GM0363", "GM0457"}) == 2021
+    with pytest.raises(InputError, match="row 2, column 'code': unknown gemeente code 'GG9999'"):
+        areas.resolve("GG9999", "", **kwargs)
+
+
+@pytest.mark.parametrize("header,expected", [
+    (["Gemeentecode", "Indicator", "Jaar", "Teller", "Noemer"], True),
+    (["gemeente_naam", "INDICATOR NAAM", "periode", "percentage"], True),
+    (["Regio code", "Jaar", "Teller", "Noemer"], False),
+    (["Gemeente", "Indicatornaam", "Periode", "Percentage"], True),
+    (["gem2022", "indicator", "jaar", "waarde"], True),
+    (["gem2023", "jaar", "n_1", "n_0"], False),
+    (["Gemeentecode", "Gemeentenaam", "Periode", "Totaal geboren (>= 22 wk)"], False),
+])
+def test_long_layout_header_synonyms(header: list[str], expected: bool) -> None:
+    from pipeline.ingest import long_layout
+
+    assert long_layout.recognise(header) is expected
+
+
+def test_long_layout_with_names_and_dutch_titles(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Gemeentenaam,Indicator,Periode,Percentage\n"
+        "Súdwest-Fryslân,Geboorten zonder kraamzorg,2019 - 2023,\"3,5\"\n"
+        "Weesp,geen_kraamzorg,2021,4.0\n"
+        "Amsterdam,Geboorten zonder kraamzorg,2021,NA\n", "utf-8")
+    frame = rivm_kansrijke_start.land([path])["observations"].to_pandas()
+    assert frame["area_code"].tolist() == ["GM1900", "GM0457", "GM0363"]
+    assert frame["area_name"].tolist() == ["Súdwest-Fryslân", "Weesp", "Amsterdam"]
+    assert frame["value"].tolist()[:2] == [3.5, 4.0] and pd.isna(frame["value"].iloc[2])
+    assert _markers(frame) == [None, None, "NA"]
+    assert set(frame["classification_year"]) == {2021}  # Weesp last existed in 2021
+    assert frame["period_label"].iloc[0] == "2019 - 2023"
