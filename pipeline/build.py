@@ -1,15 +1,36 @@
-"""Build the DuckDB warehouse: seeds, landing tables, then the SQL models in dependency order.
+"""Build the DuckDB warehouse: seeds, landing tables, then the models in dependency order.
 
 Model files are plain ``select`` statements; the file name is the relation name and the folder
 decides the materialisation (staging and intermediate: views; marts: tables, also written to
 Parquet). Dependencies are read from the SQL with sqlglot, so files can be added without
 maintaining an order by hand. ``sql/macros.sql`` (DuckDB macros) is loaded before any model.
+
+A few intermediate relations are *Python models* (``PYTHON_MODELS``): steps SQL cannot do well,
+run in the same dependency order and materialised as tables, which the SQL marts then select
+from. The build order is therefore::
+
+    staging views → intermediate views (harmonise, pool, aggregate, primary suppression)
+    → int_indicator_values_protected   (Python: complementary suppression, pipeline.disclosure)
+    → int_indicator_values_smoothed    (Python: empirical Bayes, pipeline.indicator_statistics)
+    → marts indicator_values, indicator_comparisons, areas, …   (SQL tables)
+    → int_indicator_trends_tested, int_indicator_funnels_computed,
+      int_indicator_funnel_limits_computed   (Python, read the indicator_values mart)
+    → marts indicator_trends, indicator_funnels, indicator_funnel_limits   (SQL tables)
+    → every mart written to Parquet
 """
 
 from __future__ import annotations
 
-import json
 import os
+
+# The Python models do many small dense linear-algebra steps (disclosure audit, funnels). On a
+# busy 2-core machine OpenBLAS's thread pool only contends for the CPU there: measured 10–100×
+# slower than one thread. Read by OpenBLAS when numpy is first loaded (here, via duckdb), so a
+# user's own setting wins. Better placed in pipeline/__init__.py, so every entry point gets it.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from pathlib import Path
@@ -19,7 +40,8 @@ import pandas as pd
 import sqlglot
 from sqlglot import exp
 
-from pipeline import catalogue, geography, stats
+from pipeline import catalogue, disclosure, geography, stats
+from pipeline import indicator_statistics as istats
 from pipeline.config import SQL_DIR, Settings
 from pipeline.ingest.runner import ingest_module, landing_paths
 from pipeline.manifest import Snapshot
@@ -41,9 +63,64 @@ class Model:
         return LAYERS[self.layer]
 
 
-def discover_models(sql_dir: Path = SQL_DIR) -> dict[str, Model]:
-    """All model files by relation name; duplicate names are an error."""
-    models: dict[str, Model] = {}
+@dataclass(frozen=True)
+class PythonModel:
+    """An intermediate relation computed by a pure Python function, materialised as a table.
+
+    ``compute`` receives the relations in ``reads`` as DataFrames (by name) and returns the
+    new relation; the SQL models that read it are ordered after it.
+    """
+
+    name: str
+    reads: tuple[str, ...]
+    compute: Callable[[dict[str, pd.DataFrame]], pd.DataFrame]
+    layer: str = "intermediate"
+
+    @property
+    def materialisation(self) -> str:
+        return "table"
+
+
+PYTHON_MODELS = (
+    PythonModel(
+        "int_indicator_values_protected",
+        ("int_indicator_values_disclosed", "int_area_memberships"),
+        lambda r: disclosure.complementary_suppression(
+            r["int_indicator_values_disclosed"], r["int_area_memberships"]
+        ),
+    ),
+    PythonModel(
+        "int_indicator_values_smoothed",
+        ("int_indicator_values_protected", "ref_gemeenten", "ref_indicators"),
+        lambda r: istats.smooth_values(
+            r["int_indicator_values_protected"], r["ref_gemeenten"], r["ref_indicators"]
+        ),
+    ),
+    PythonModel(
+        "int_indicator_trends_tested",
+        ("indicator_values", "ref_indicators"),
+        lambda r: istats.trend_table(r["indicator_values"], r["ref_indicators"]),
+    ),
+    PythonModel(
+        "int_indicator_funnels_computed",
+        ("indicator_values", "ref_gemeenten", "ref_indicators"),
+        lambda r: istats.funnel_table(
+            r["indicator_values"], r["ref_gemeenten"], r["ref_indicators"]
+        ),
+    ),
+    PythonModel(
+        "int_indicator_funnel_limits_computed",
+        ("int_indicator_funnels_computed", "ref_indicators"),
+        lambda r: istats.funnel_limit_grid(
+            r["int_indicator_funnels_computed"], r["ref_indicators"]
+        ),
+    ),
+)
+
+
+def discover_models(sql_dir: Path = SQL_DIR) -> dict[str, Model | PythonModel]:
+    """All SQL model files and Python models by relation name; duplicate names are an error."""
+    models: dict[str, Model | PythonModel] = {}
     for layer in LAYERS:
         for path in sorted((sql_dir / layer).glob("*.sql")):
             if path.stem in models:
@@ -51,6 +128,10 @@ def discover_models(sql_dir: Path = SQL_DIR) -> dict[str, Model]:
                     f"two models named {path.stem!r}: {models[path.stem].path}, {path}"
                 )
             models[path.stem] = Model(path.stem, layer, path, path.read_text(encoding="utf-8"))
+    for model in PYTHON_MODELS:
+        if model.name in models:
+            raise ValueError(f"Python model {model.name!r} also exists as SQL model")
+        models[model.name] = model
     return models
 
 
@@ -61,13 +142,20 @@ def referenced_tables(sql: str) -> set[str]:
     return {t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes}
 
 
-def model_order(models: dict[str, Model]) -> list[str]:
+def model_reads(model: Model | PythonModel) -> set[str]:
+    """The relations a model reads (seeds and landing tables included)."""
+    if isinstance(model, PythonModel):
+        return set(model.reads)
+    return referenced_tables(model.sql)
+
+
+def model_order(models: dict[str, Model | PythonModel]) -> list[str]:
     """Models sorted so that every model comes after the models it reads."""
-    graph = {name: referenced_tables(m.sql) & set(models) for name, m in models.items()}
+    graph = {name: model_reads(m) & set(models) for name, m in models.items()}
     return list(TopologicalSorter(graph).static_order())
 
 
-def mart_names(models: dict[str, Model] | None = None) -> list[str]:
+def mart_names(models: dict[str, Model | PythonModel] | None = None) -> list[str]:
     """Names of the mart relations."""
     models = models or discover_models()
     return [name for name, m in models.items() if m.layer == "marts"]
@@ -81,6 +169,7 @@ def load_seeds(
         "ref_gemeenten": geography.gemeenten(),
         "ref_gemeente_codes": geography.code_history(),
         "ref_custom_regions": geography.custom_region_members(),
+        "ref_harmonisation_weights": geography.harmonisation_weights(),
         "ref_indicators": catalogue.load(),
         "ref_indicator_source_codes": catalogue.source_codes(),
         "build_context": pd.DataFrame(
@@ -139,7 +228,9 @@ def load_landing(
             )
 
 
-def run_models(con: duckdb.DuckDBPyConnection, models: dict[str, Model]) -> list[str]:
+def run_models(
+    con: duckdb.DuckDBPyConnection, models: dict[str, Model | PythonModel]
+) -> list[str]:
     """Create every model in dependency order; returns the order used."""
     macros = SQL_DIR / "macros.sql"
     if macros.exists():
@@ -147,6 +238,9 @@ def run_models(con: duckdb.DuckDBPyConnection, models: dict[str, Model]) -> list
     order = model_order(models)
     for name in order:
         model = models[name]
+        if isinstance(model, PythonModel):
+            run_python_model(con, model)
+            continue
         body = model.sql.strip().rstrip(";")
         try:
             con.execute(f"create or replace {model.materialisation} {name} as (\n{body}\n)")
@@ -157,8 +251,19 @@ def run_models(con: duckdb.DuckDBPyConnection, models: dict[str, Model]) -> list
     return order
 
 
+def run_python_model(con: duckdb.DuckDBPyConnection, model: PythonModel) -> None:
+    """Read a Python model's inputs, compute it and write the result as a table."""
+    inputs = {name: con.sql(f"select * from {name}").df() for name in model.reads}
+    frame = model.compute(inputs)
+    con.register("_python_model", frame)
+    try:
+        con.execute(f"create or replace table {model.name} as select * from _python_model")
+    finally:
+        con.unregister("_python_model")
+
+
 def export_marts(
-    con: duckdb.DuckDBPyConnection, models: dict[str, Model], marts_dir: Path
+    con: duckdb.DuckDBPyConnection, models: dict[str, Model | PythonModel], marts_dir: Path
 ) -> dict:
     """Write each mart to Parquet, rows sorted by all columns for reproducible bytes."""
     marts_dir.mkdir(parents=True, exist_ok=True)

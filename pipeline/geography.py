@@ -23,6 +23,21 @@ CODE_HISTORY_CSV = REFERENCE_DIR / "gemeente_code_naar_2025.csv"
 REGIONS_YML = CONFIG_DIR / "regions.yml"
 CUSTOM_CODE = re.compile(r"^RG\d{2,4}$")
 
+# Weights for harmonising sources that publish only percentages (DESIGN §5). When gemeenten
+# merged, a percentage of the new gemeente is the weighted mean of its parts' percentages, with
+# as weight the denominator of the right cohort from another source. RIVM's infant vaccination
+# coverage of report year Y is about the children born in Y − 2 (catalogue definition), so the
+# weight is the number of live births (CBS) of each former gemeente in Y − 2. Without such a
+# weight for every part the merged gemeente is 'not_harmonisable'.
+HARMONISATION_WEIGHTS = (
+    {
+        "indicator_id": "vaccinatiegraad_bmr_zuigelingen",
+        "weight_indicator_id": "levend_geborenen",
+        "cohort_offset_years": 2,
+        "weight_label": "levend geborenen (CBS) in het geboortejaar van het cohort",
+    },
+)
+
 
 @cache
 def gemeenten() -> pd.DataFrame:
@@ -47,6 +62,15 @@ def code_history() -> pd.DataFrame:
     return frame.astype(
         {"gesplitst": "int32", "eerste_jaar_in_bron": "int32", "laatste_jaar_als_code": "int32"}
     )
+
+
+def harmonisation_weights() -> pd.DataFrame:
+    """The documented weights for percentages-only merges (``HARMONISATION_WEIGHTS``)."""
+    frame = pd.DataFrame(
+        list(HARMONISATION_WEIGHTS),
+        columns=["indicator_id", "weight_indicator_id", "cohort_offset_years", "weight_label"],
+    )
+    return frame.astype({"cohort_offset_years": "int32"})
 
 
 def load_custom_regions(path: Path = REGIONS_YML) -> list[dict]:
@@ -79,6 +103,12 @@ def load_custom_regions(path: Path = REGIONS_YML) -> list[dict]:
             raise InputError(
                 f"{where} ({code}), field 'gemeenten': expected current gemeente "
                 f"codes (2025), unknown: {', '.join(map(str, unknown)) or 'none given'}"
+            )
+        twice = sorted({m for m in members if members.count(m) > 1})
+        if twice:
+            raise InputError(
+                f"{where} ({code}), field 'gemeenten': each gemeente once, "
+                f"listed twice: {', '.join(twice)}"
             )
     return regions
 

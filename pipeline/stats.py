@@ -49,6 +49,7 @@ __all__ = [
     "funnel_limits",
     "funnel_method",
     "overdispersion",
+    "overdispersion_grouped",
     "poisson_ci",
     "poisson_ci_method",
     "register_duckdb_functions",
@@ -357,6 +358,63 @@ def overdispersion(
     return OverdispersionResult(z, zw, phi, tau2, k, p0f)
 
 
+def overdispersion_grouped(
+    df: pd.DataFrame,
+    group_cols: Sequence[str],
+    num_col: str,
+    den_col: str,
+    p0_col: str,
+    winsor: float = 0.1,
+) -> pd.DataFrame:
+    """``overdispersion`` for every group of a long table at once (vectorised).
+
+    Same estimates as calling ``overdispersion`` per group (winsorised z at the group's
+    ``winsor``/``1 − winsor`` quantiles, numpy's linear method; ``phi``; DerSimonian–Laird
+    ``tau2``), without a Python loop over groups.
+
+    Args:
+        df: One row per area, with the group columns, numerator, denominator and the group's
+            benchmark proportion ``p0`` (constant within a group).
+        group_cols: Columns identifying a comparison set.
+        num_col: Numerator column.
+        den_col: Denominator column.
+        p0_col: Benchmark proportion column.
+        winsor: Tail fraction for winsorisation.
+
+    Returns:
+        One row per group with the group columns, ``phi``, ``tau2`` and ``k`` (rows used);
+        ``phi``/``tau2`` are NaN for groups without usable rows or with p0 outside (0, 1).
+    """
+    cols = list(group_cols)
+    x, n, p0 = _arr(df[num_col]), _arr(df[den_col]), _arr(df[p0_col])
+    with np.errstate(all="ignore"):
+        counted = np.isfinite(x) & np.isfinite(n) & (n > 0) & (x >= 0) & (x <= n)
+        valid = counted & np.isfinite(p0) & (p0 > 0) & (p0 < 1)
+        s2 = p0 * (1.0 - p0) / n
+        z = (x / n - p0) / np.sqrt(s2)
+    k_all = df.loc[counted, cols].value_counts(dropna=False).rename("k").reset_index()
+    rows = df.loc[valid, cols].assign(_z=z[valid], _w=1.0 / s2[valid])
+    every = df[cols].drop_duplicates()
+    if rows.empty:
+        out = every.assign(phi=np.nan, tau2=np.nan).merge(k_all, on=cols, how="left")
+        return out.assign(k=out.k.fillna(0).astype(int)).reset_index(drop=True)
+    keys = rows.groupby(cols, sort=True, dropna=False)
+    bounds = keys._z.quantile([winsor, 1.0 - winsor]).unstack()
+    rows = rows.join(bounds.set_axis(["_lo", "_hi"], axis=1), on=cols)
+    rows["_zw2"] = np.clip(rows._z, rows._lo, rows._hi) ** 2
+    rows["_w2"] = rows._w**2
+    sums = rows.groupby(cols, sort=True, dropna=False).agg(
+        k=("_z", "size"), zw2=("_zw2", "sum"), w=("_w", "sum"), w2=("_w2", "sum")
+    )
+    phi = sums.zw2 / sums.k
+    denom = sums.w - sums.w2 / sums.w
+    tau2 = ((sums.k * phi - (sums.k - 1)) / denom).clip(lower=0.0).where(denom > 0)
+    out = pd.DataFrame({"phi": phi, "tau2": tau2}).reset_index()
+    out = every.merge(out, on=cols, how="left").merge(k_all, on=cols, how="left")
+    out["k"] = out.k.fillna(0).astype(int)
+    return out.reset_index(drop=True)
+
+
 def _needs_adjustment(phi: float | None) -> bool:
     return phi is None or (np.isfinite(phi) and phi > 1.0)
 
@@ -382,7 +440,10 @@ def adjusted_funnel_limits(
         denominators: Denominators at which to evaluate the limits.
         confidence: Confidence level(s).
         phi: Overdispersion factor from ``overdispersion``; required for ``multiplicative``.
-        tau2: DerSimonian–Laird ``tau2`` from ``overdispersion``; required for ``additive``.
+            May be one value per row (e.g. per comparison set), then rows with ``phi <= 1`` or
+            NaN get the unadjusted limits.
+        tau2: DerSimonian–Laird ``tau2`` from ``overdispersion``; required for ``additive``;
+            may also be one value per row.
         method: ``"multiplicative"`` or ``"additive"``.
 
     Returns:
@@ -395,14 +456,20 @@ def adjusted_funnel_limits(
         raise ValueError(f"method must be {MULTIPLICATIVE!r} or {ADDITIVE!r}, not {method!r}")
     if (method == MULTIPLICATIVE and phi is None) or (method == ADDITIVE and tau2 is None):
         raise ValueError(f"the {method} adjustment needs {'phi' if phi is None else 'tau2'}")
-    if funnel_method(phi, tau2, method) == FUNNEL:
+    per_row = np.ndim(phi) > 0 or np.ndim(tau2) > 0
+    if not per_row and funnel_method(phi, tau2, method) == FUNNEL:
         return funnel_limits(p0, denominators, confidence)
-    scalar = _all_scalar(p0, denominators, confidence)
+    scalar = _all_scalar(p0, denominators, confidence) and not per_row
     p, z, s, _ = _funnel_parts(p0, denominators, confidence)
-    if method == MULTIPLICATIVE:
-        half = z * np.sqrt(float(phi)) * s
-    else:
-        half = z * np.sqrt(s**2 + float(tau2))
+    phi_a = np.broadcast_to(_arr(np.nan if phi is None else phi), p.shape)
+    with np.errstate(invalid="ignore"):
+        overdispersed = np.isfinite(phi_a) & (phi_a > 1.0)
+        if method == MULTIPLICATIVE:
+            half = z * s * np.where(overdispersed, np.sqrt(np.where(overdispersed, phi_a, 1)), 1)
+        else:
+            tau = np.broadcast_to(_arr(tau2), p.shape)
+            needs = (overdispersed | (phi is None)) & np.isfinite(tau) & (tau > 0)
+            half = np.where(needs, z * np.sqrt(s**2 + np.where(needs, tau, 0.0)), z * s)
     lower, upper = _cap(p, half)
     return _out(lower, scalar), _out(upper, scalar)
 
@@ -624,25 +691,29 @@ def _check_years_grouped(df: pd.DataFrame, cols: list[str], years: np.ndarray) -
 def eb_smooth(
     numerators: ArrayLike,
     denominators: ArrayLike,
-    target: float | None = None,
+    target: ArrayLike | None = None,
     method: str = "beta-binomial",
 ) -> tuple[np.ndarray, str]:
     """Empirical-Bayes shrinkage of small-area proportions (label the output *gemodelleerd*).
 
-    The prior mean ``μ`` is ``target`` (e.g. the NL or GGD-region value) or the pooled
-    proportion ``Σx/Σn`` of the rows. The between-area variance is estimated by moments
-    (Martuzzi & Elliott 1996): ``σ² = Σnᵢ(pᵢ − μ)²/Σn − μ(1−μ)/n̄`` with ``n̄ = Σn/k``.
+    The prior mean ``μ`` is ``target`` (e.g. the NL or GGD-region value; one value, or one per
+    row such as each gemeente's own GGD-regio) or the pooled proportion ``Σx/Σn`` of the rows.
+    The between-area variance is estimated by moments (Martuzzi & Elliott 1996):
+    ``σ² = (Σnᵢ(pᵢ − μᵢ)² − Σμᵢ(1−μᵢ))/Σn``, which for one ``μ`` is
+    ``Σnᵢ(pᵢ − μ)²/Σn − μ(1−μ)/n̄`` with ``n̄ = Σn/k``.
 
     * ``"beta-binomial"``: prior Beta(μM, (1−μ)M) with ``M = μ(1−μ)/σ² − 1``; smoothed value
       ``(x + μM)/(n + M)`` (``M`` floored at 0, i.e. no shrinkage, if ``σ² >= μ(1−μ)``).
     * ``"binomial"`` (Martuzzi–Elliott): ``μ + w(p − μ)``, ``w = σ²/(σ² + μ(1−μ)/n)``.
 
-    If ``σ² <= 0`` every value shrinks to ``μ``. Never use the result to fill a suppressed cell.
+    If ``σ² <= 0`` every value shrinks to its ``μ``. Never use the result to fill a suppressed
+    cell.
 
     Args:
         numerators: Event counts per area.
         denominators: Denominators per area.
-        target: Prior mean; ``None`` = pooled proportion of the rows.
+        target: Prior mean(s); ``None`` = pooled proportion of the rows. A row whose target is
+            NaN is left out (NaN result).
         method: ``"beta-binomial"`` or ``"binomial"``.
 
     Returns:
@@ -655,20 +726,23 @@ def eb_smooth(
     if method not in names:
         raise ValueError(f"method must be one of {sorted(names)}, not {method!r}")
     x, n = (np.atleast_1d(a) for a in np.broadcast_arrays(_arr(numerators), _arr(denominators)))
+    mu_all = np.broadcast_to(_arr(np.nan if target is None else target), x.shape)
+    if np.any(np.isfinite(mu_all) & ((mu_all < 0) | (mu_all > 1))):
+        raise ValueError("target must be a proportion in [0, 1]")
     valid = np.isfinite(x) & np.isfinite(n) & (n > 0) & (x >= 0) & (x <= n)
+    if target is not None:
+        valid &= np.isfinite(mu_all)
     out = np.full(x.shape, np.nan)
     if not valid.any():
         return out, names[method]
     xv, nv = x[valid], n[valid]
-    mu = float(xv.sum() / nv.sum()) if target is None else float(target)
-    if not 0.0 <= mu <= 1.0:
-        raise ValueError("target must be a proportion in [0, 1]")
-    sigma2 = np.sum(nv * (xv / nv - mu) ** 2) / nv.sum() - mu * (1 - mu) / (nv.sum() / nv.size)
+    mu = np.full(xv.shape, xv.sum() / nv.sum()) if target is None else mu_all[valid]
+    sigma2 = (np.sum(nv * (xv / nv - mu) ** 2) - np.sum(mu * (1 - mu))) / nv.sum()
     if sigma2 <= 0:
         out[valid] = mu
         return out, f"{names[method]}; {EB_FULL_SHRINKAGE}"
     if method == "beta-binomial":
-        m = max(mu * (1.0 - mu) / sigma2 - 1.0, 0.0)
+        m = np.maximum(mu * (1.0 - mu) / sigma2 - 1.0, 0.0)
         out[valid] = (xv + mu * m) / (nv + m)
     else:
         w = sigma2 / (sigma2 + mu * (1.0 - mu) / nv)

@@ -4,7 +4,7 @@
 -- the sum cannot be computed.
 -- Grain: indicator × area × period.
 with gemeente_values as (
-    select * from int_gemeente_values_complete
+    select * from int_gemeente_values_pooled
 ),
 
 region_values as (

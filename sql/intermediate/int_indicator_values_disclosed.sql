@@ -3,7 +3,7 @@
 -- default 10). Suppressed rows keep their reason and lose their figures; no row is dropped.
 -- Grain: indicator × area × period.
 with combined as (
-    select * from int_indicator_values_combined
+    select * from int_indicator_values_pooled
 ),
 
 indicators as (

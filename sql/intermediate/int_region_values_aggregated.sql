@@ -2,7 +2,7 @@
 -- percentages). A region with a member whose count is unknown cannot be computed.
 -- Grain: indicator × region × period.
 with gemeente_values as (
-    select * from int_gemeente_values_complete
+    select * from int_gemeente_values_pooled
 ),
 
 memberships as (

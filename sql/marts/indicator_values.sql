@@ -1,8 +1,14 @@
--- The heart of the monitor: every indicator for every area and period, with numerator,
--- denominator, value, 95% and 99.8% intervals, status and provenance.
+-- The heart of the monitor: every indicator for every area and period (single years and pooled
+-- 3- and 5-year periods), with numerator, denominator, value, 95% and 99.8% intervals, an
+-- empirical-Bayes smoothed value for gemeenten, status and provenance. Disclosure control
+-- (primary and complementary suppression) has been applied.
 -- Grain: one row per indicator_id × area_code × period_start_year × period_end_year.
 with disclosed as (
-    select * from int_indicator_values_disclosed
+    select * from int_indicator_values_protected
+),
+
+smoothed as (
+    select * from int_indicator_values_smoothed
 ),
 
 indicators as (
@@ -85,6 +91,9 @@ select
     end as ci_method,
     0.95::double as confidence,
     valued.unit,
+    -- modelled value (gemeenten only, never for a suppressed cell)
+    if(valued.status = 'ok', smoothed.value_smoothed::double, null) as value_smoothed,
+    if(valued.status = 'ok', smoothed.smoothing_method::varchar, null) as smoothing_method,
     -- status
     valued.status,
     valued.status_reason,
@@ -97,4 +106,9 @@ select
     context.is_demo
 from valued
 left join areas on valued.area_code = areas.area_code
+left join smoothed
+    on valued.indicator_id = smoothed.indicator_id
+    and valued.area_code = smoothed.area_code
+    and valued.period_start_year = smoothed.period_start_year
+    and valued.period_end_year = smoothed.period_end_year
 cross join context

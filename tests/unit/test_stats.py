@@ -435,3 +435,82 @@ def test_duckdb_vectorised_matches_python(con):
     df = pd.DataFrame({"x": x, "n": n})  # noqa: F841 (read by duckdb replacement scan)
     got = con.sql("select wilson_lower(x, n, 0.998) as lo from df").df()["lo"].to_numpy()
     np.testing.assert_allclose(got, stats.wilson_ci(x, n, 0.998)[0], atol=1e-12)
+
+
+# ------------------------------------------------------------------------------------------
+# Vectorised variants used by the marts
+# ------------------------------------------------------------------------------------------
+
+
+def test_eb_smooth_per_row_targets():
+    x, n, _ = _simulated(overdispersed=True, k=60)
+    constant, _ = stats.eb_smooth(x, n, target=0.12)
+    per_row, _ = stats.eb_smooth(x, n, target=np.full(60, 0.12))
+    np.testing.assert_allclose(per_row, constant, rtol=1e-12)
+    targets = np.where(np.arange(60) < 30, 0.08, 0.14)
+    smoothed, name = stats.eb_smooth(x, n, target=targets)
+    crude = x / n
+    assert name == stats.EB_BETA_BINOMIAL
+    # each value moves from its crude value towards its own target, never past it
+    assert np.all(np.abs(smoothed - targets) <= np.abs(crude - targets) + 1e-12)
+    assert np.all((smoothed - targets) * (crude - targets) >= 0)
+    with_gap, _ = stats.eb_smooth(x, n, target=np.where(np.arange(60) == 5, np.nan, targets))
+    assert np.isnan(with_gap[5]) and np.isfinite(np.delete(with_gap, 5)).all()
+    with pytest.raises(ValueError):
+        stats.eb_smooth(x, n, target=np.full(60, 1.5))
+
+
+def test_overdispersion_grouped_matches_per_group():
+    rng = np.random.default_rng(7)
+    frames = []
+    for g in range(25):
+        k = int(rng.integers(1, 40))
+        n = rng.integers(10, 3000, k).astype(float)
+        x = rng.binomial(n.astype(int), rng.beta(5, 40, k)).astype(float)
+        p0 = x.sum() / n.sum() if g % 8 else 0.0  # an invalid benchmark in some groups
+        frames.append(pd.DataFrame({"set": g, "x": x, "n": n, "p0": p0}))
+    df = pd.concat(frames, ignore_index=True)
+    df.loc[3, "n"] = 0.0
+    out = stats.overdispersion_grouped(df, ["set"], "x", "n", "p0")
+    assert len(out) == 25
+    for row in out.itertuples(index=False):
+        part = df[df.set == row.set]
+        ref = stats.overdispersion(part.x, part.n, part.p0.iloc[0])
+        assert row.k == ref.k
+        np.testing.assert_allclose([row.phi, row.tau2], [ref.phi, ref.tau2], rtol=1e-9)
+    empty = stats.overdispersion_grouped(df.assign(n=0.0), ["set"], "x", "n", "p0")
+    assert empty.phi.isna().all() and (empty.k == 0).all()
+
+
+def test_adjusted_funnel_limits_per_row_parameters():
+    p0 = np.array([0.2, 0.2, 0.3, 0.3])
+    n = np.array([100.0, 1000.0, 100.0, 1000.0])
+    phi = np.array([4.0, 4.0, 0.9, np.nan])
+    tau2 = np.array([0.001, 0.001, 0.001, 0.002])
+    lo, hi = stats.adjusted_funnel_limits(p0, n, 0.998, phi=phi, tau2=tau2, method="additive")
+    ref = stats.adjusted_funnel_limits(0.2, n[:2], 0.998, tau2=0.001, method="additive")
+    np.testing.assert_allclose(np.c_[lo[:2], hi[:2]], np.c_[ref], atol=1e-12)
+    raw = stats.funnel_limits(p0[2:], n[2:], 0.998)  # phi <= 1 or unknown: no adjustment
+    np.testing.assert_allclose(np.c_[lo[2:], hi[2:]], np.c_[raw], atol=1e-12)
+    mlo, mhi = stats.adjusted_funnel_limits(p0, n, 0.95, phi=phi)
+    single = stats.adjusted_funnel_limits(0.2, 100.0, 0.95, phi=4.0)
+    assert (mlo[0], mhi[0]) == pytest.approx(single)
+    assert (mlo[2], mhi[2]) == pytest.approx(stats.funnel_limits(0.3, 100.0, 0.95))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    x=st.integers(0, 5000),
+    extra=st.integers(0, 5000),
+    conf=CONFS,
+)
+def test_poisson_and_wilson_intervals_are_ordered_and_nested(x, extra, conf):
+    n = x + extra
+    if n > 0:
+        lo, hi = stats.wilson_ci(x, n, conf)
+        lo998, hi998 = stats.wilson_ci(x, n, 0.998)
+        lo95, hi95 = stats.wilson_ci(x, n, 0.95)
+        assert 0.0 <= lo <= x / n <= hi <= 1.0
+        assert lo998 <= lo95 + 1e-12 and hi95 <= hi998 + 1e-12
+    plo, phi_ = stats.poisson_ci(x, conf)
+    assert 0.0 <= plo <= x <= phi_
