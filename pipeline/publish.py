@@ -2,9 +2,11 @@
 
 A refresh builds into ``.builds/<id>.partial``. Only when every blocking check has passed is it
 renamed to ``.builds/<id>`` and the ``processed`` symlink swapped to it with one ``os.replace``
-(atomic on POSIX). A failed build is renamed ``.builds/<id>.failed`` and kept as evidence; an
-interrupted one is left as ``.partial`` and removed by the next run. The previously published
-build is never written to, so it stays byte-identical whatever happens to a refresh.
+(atomic on POSIX). A build that failed its checks (or crashed) is renamed
+``.builds/<id>.failed`` and kept as evidence, with its validation report; an interrupted one
+(Ctrl-C, SIGTERM) is removed, and one killed outright (``kill -9``) is left as ``.partial`` and
+removed by the next run. The previously published build is never written to, so it stays
+byte-identical whatever happens to a refresh.
 
 A lock (``fcntl.flock``) keeps two refreshes apart; the kernel releases it when the process dies,
 even on ``kill -9``, so there is never a stale lock.
@@ -113,6 +115,11 @@ def publish(settings: Settings, partial: Path) -> Path:
     os.replace(tmp_link, settings.processed_dir)
     prune(settings)
     return final
+
+
+def discard(partial: Path) -> None:
+    """Remove an interrupted build (a second interrupt leaves a ``.partial`` for the next run)."""
+    shutil.rmtree(partial, ignore_errors=True)
 
 
 def fail(partial: Path) -> Path:

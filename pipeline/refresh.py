@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pipeline import build as build_mod
-from pipeline import export, manifest, notebooks, progress, publish, registry, validate
+from pipeline import export, leaks, manifest, notebooks, progress, publish, registry, validate
 from pipeline.config import EXPECTATIONS_DIR, REPO_ROOT, Settings
 from pipeline.errors import KansrijkError
 from pipeline.ingest.runner import ingest_all
@@ -43,6 +43,10 @@ PACKAGES = (
 
 class ValidationFailed(KansrijkError):
     """Blocking expectations failed; nothing was published."""
+
+
+class DisclosureLeak(KansrijkError):
+    """The leak scan found a small count or a recoverable suppressed cell; nothing was published."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,12 @@ def refresh(
 def _build_and_publish(
     settings: Settings, snapshots: dict, digest: str, with_notebooks: bool, with_exports: bool
 ) -> RefreshResult:
+    """Build into ``.builds/<id>.partial``; publish only when every blocking check passes.
+
+    A failed check or a crash keeps the build as ``.failed`` (evidence, with its validation
+    report); an interrupt (Ctrl-C, SIGTERM) removes it. Either way the published build is
+    never touched. A ``kill -9`` leaves the ``.partial`` folder, which the next refresh removes.
+    """
     build_id = publish.new_build_id()
     refreshed_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     partial = publish.start_build(settings, build_id)
@@ -166,7 +176,7 @@ def _build_and_publish(
             failed = publish.fail(partial)
             raise ValidationFailed(
                 f"{report.first_failure_line()}; nothing published "
-                f"(evidence: {failed / 'validation' / 'results.json'})"
+                f"(report: {failed / 'validation' / 'index.html'})"
             )
         if with_exports:
             with progress.step("export"):
@@ -175,6 +185,18 @@ def _build_and_publish(
             for source in notebooks.notebook_sources():
                 with progress.step(f"notebook {source.stem}"):
                     notebooks.execute(source, partial, partial / "notebooks")
+        with progress.step("leak scan") as note:
+            problems = leaks.scan_build(partial)
+            note["note"] = f"{len(problems)} problem(s)"
+        if problems:
+            failed = publish.fail(partial)
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise DisclosureLeak(
+                f"disclosure leak scan: {problems[0]}{more}; nothing published (build kept in {failed})"
+            )
+    except (KeyboardInterrupt, SystemExit):
+        publish.discard(partial)
+        raise
     except BaseException:
         if partial.exists():
             publish.fail(partial)
