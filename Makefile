@@ -51,8 +51,13 @@ verify-raw: $(STAMP) ## recompute every sha256 in data/raw/manifest.json
 notebooks: $(STAMP) ## execute all notebooks against the published marts
 	$(KANSRIJK) notebooks
 
-lab: $(STAMP) ## open JupyterLab on notebooks/ with the project kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+# The kernel runs in notebooks/, so the repo root goes on PYTHONPATH for `import pipeline`;
+# JUPYTER_PREFER_ENV_PATH makes the venv's python3 kernelspec win over a user-level one;
+# --allow-root only when run as root (containers), which Jupyter refuses otherwise.
+lab: $(STAMP) ## open JupyterLab on notebooks/ with the project kernel (reads data/processed)
+	PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" JUPYTER_PREFER_ENV_PATH=1 \
+		$(VENV)/bin/jupyter lab --notebook-dir=notebooks \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root) $(ARGS)
 
 demo-data: $(STAMP) ## regenerate the synthetic demo payloads in data/demo (deterministic)
 	$(KANSRIJK) demo

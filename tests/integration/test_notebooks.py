@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jupytext
@@ -11,38 +12,77 @@ import pytest
 from pipeline import notebooks
 
 SOURCES = notebooks.notebook_sources()
+READING_ORDER = ["10_bereik", "20_voortgang", "30_regionale_verschillen", "40_gemeenteprofiel"]
+# Notebooks present: they never fetch, run SQL, build indicators or write outside the exports.
+FORBIDDEN = re.compile(
+    r"\b(requests|urllib|httpx|duckdb|pipeline\.ingest|pipeline\.build|pipeline\.stats)\b"
+    r"|\.to_parquet\(|\.to_csv\(|read_csv\(|open\("
+)
 
 
-def test_there_are_notebooks() -> None:
-    assert SOURCES, "no notebooks found"
+def test_the_suite_in_reading_order() -> None:
+    assert [s.stem for s in SOURCES] == READING_ORDER
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_pair_in_sync_and_outputs_stripped(source: Path) -> None:
     paired = source.with_suffix(".ipynb")
-    assert paired.exists(), f"{paired.name} missing: run jupytext --sync {source.name}"
+    assert paired.exists(), f"{paired.name} missing: run jupytext --to ipynb {source.name}"
     stored = json.loads(paired.read_text(encoding="utf-8"))
     assert not any(c.get("outputs") for c in stored["cells"] if c["cell_type"] == "code")
+    assert not any(c.get("execution_count") for c in stored["cells"] if c["cell_type"] == "code")
     from_py = jupytext.read(source)
     from_ipynb = jupytext.read(paired)
     assert [c.source for c in from_py.cells] == [c.source for c in from_ipynb.cells]
-    assert any("parameters" in c.metadata.get("tags", []) for c in from_py.cells)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_notebook_structure(source: Path) -> None:
+    """Title with the question, marts and mode; a parameters cell; a reading note at the end."""
+    cells = jupytext.read(source).cells
+    opening = cells[0]
+    assert opening.cell_type == "markdown" and opening.source.startswith("# ")
+    for words in ("beantwoordt", "marts", "Modus"):
+        assert words in opening.source, f"the opening cell should mention {words!r}"
+    assert "parameters" in cells[1].metadata.get("tags", [])
+    assert cells[-1].cell_type == "markdown"
+    assert cells[-1].source.startswith("## Hoe lees je dit?")
+    note = " ".join(cells[-1].source.split())
+    for topic in ("nterval", "nderdrukt", "nooit als 0", "Demo"):
+        assert topic in note, f"the reading note should explain {topic!r}"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_notebook_only_presents(source: Path) -> None:
+    code = "\n".join(c.source for c in jupytext.read(source).cells if c.cell_type == "code")
+    assert not FORBIDDEN.findall(code)
+    assert 'alt.renderers.enable("svg")' in code
+    assert "marts.read(" in code
+
+
+def _files(folder: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_notebook_executes_in_fresh_kernel(source: Path, demo_build: Path) -> None:
     build = (demo_build / "processed").resolve()
+    before = _files(build)
     executed = notebooks.execute(source, build)
     errors = [
         o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
     ]
     assert not errors
-    images = [
-        o
-        for c in executed.cells
-        for o in c.get("outputs", [])
-        if "image/svg+xml" in o.get("data", {})
-    ]
+    outputs = [o for c in executed.cells for o in c.get("outputs", [])]
+    images = [o["data"]["image/svg+xml"] for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert images, "the notebook drew no chart"
-    assert list((build / "exports" / "notebooks").glob(f"{source.stem}*.png"))
+    assert all("DEMO — synthetische cijfers" in svg for svg in images), "a chart lacks the label"
+    banner = " ".join(o["data"].get("text/markdown", "") for o in outputs if "data" in o)
+    assert "**Modus:** demo" in banner and "DEMO — synthetische cijfers" in banner
+    after = _files(build)
+    written = [p for p, stamp in after.items() if before.get(p) != stamp]
+    exports = build / "exports" / "notebooks"
+    assert written, "the notebook saved no figure"
+    assert all(p.is_relative_to(exports) for p in written), "wrote outside exports/notebooks"
+    assert any(p.name.startswith(source.stem) and p.suffix == ".png" for p in written)
