@@ -336,7 +336,8 @@ def overdispersion(
         winsor: Tail fraction for winsorisation (0.1 = 10%/90%).
 
     Returns:
-        An ``OverdispersionResult``; ``phi``/``tau2`` are NaN when no row is usable.
+        An ``OverdispersionResult``; ``phi``/``tau2`` are NaN when no row is usable, and
+        ``tau2`` is NaN with fewer than two usable rows (no between-area variance).
     """
     x, n = np.broadcast_arrays(_arr(numerators), _arr(denominators))
     x, n = np.atleast_1d(x), np.atleast_1d(n)
@@ -354,7 +355,8 @@ def overdispersion(
     phi = float(np.sum(zw[valid] ** 2) / k)
     w = 1.0 / s**2
     denom = w.sum() - np.sum(w**2) / w.sum()
-    tau2 = float(max(0.0, (k * phi - (k - 1)) / denom)) if denom > 0 else np.nan
+    # DerSimonian-Laird needs two areas: with one, Σw − Σw²/Σw is 0 up to rounding error
+    tau2 = float(max(0.0, (k * phi - (k - 1)) / denom)) if k >= 2 and denom > 0 else np.nan
     return OverdispersionResult(z, zw, phi, tau2, k, p0f)
 
 
@@ -408,7 +410,7 @@ def overdispersion_grouped(
     )
     phi = sums.zw2 / sums.k
     denom = sums.w - sums.w2 / sums.w
-    tau2 = ((sums.k * phi - (sums.k - 1)) / denom).clip(lower=0.0).where(denom > 0)
+    tau2 = ((sums.k * phi - (sums.k - 1)) / denom).clip(lower=0.0).where((denom > 0) & (sums.k >= 2))
     out = pd.DataFrame({"phi": phi, "tau2": tau2}).reset_index()
     out = every.merge(out, on=cols, how="left").merge(k_all, on=cols, how="left")
     out["k"] = out.k.fillna(0).astype(int)

@@ -225,6 +225,15 @@ def test_overdispersion_ignores_invalid_rows():
     assert empty.k == 0 and np.isnan(empty.phi)
 
 
+def test_overdispersion_has_no_between_area_variance_for_a_single_area():
+    # with k = 1 the DerSimonian-Laird denominator is 0 up to rounding (it gave tau2 ~ 1e10)
+    one = stats.overdispersion([37], [3123], 0.0093)
+    assert one.k == 1 and np.isfinite(one.phi) and np.isnan(one.tau2)
+    df = pd.DataFrame({"set": [1, 2, 2], "x": [37.0, 5.0, 9.0], "n": [3123.0, 400.0, 380.0]})
+    out = stats.overdispersion_grouped(df.assign(p0=0.0093), ["set"], "x", "n", "p0")
+    assert np.isnan(out.set_index("set").tau2[1]) and np.isfinite(out.set_index("set").tau2[2])
+
+
 def test_adjusted_funnel_limits():
     p0, n = 0.2, np.array([100.0, 1000.0])
     s = np.sqrt(p0 * (1 - p0) / n)
