@@ -605,7 +605,7 @@ def check_indicator_catalogue(
             "source_has_snapshot": bool(snapshots.get(source_id)),
             "problem": _catalogue_problem(entry, seen),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).assign(build_is_demo=build_info.get("mode") == "demo")
 
 
 def _catalogue_problem(entry: pd.Series | None, seen: pd.Series | None) -> str | None:
