@@ -159,10 +159,12 @@ def _build_and_publish(
     """
     build_id = publish.new_build_id()
     refreshed_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    partial = publish.start_build(settings, build_id)
-    record = build_record(settings, build_id, refreshed_at, digest, snapshots)
-    (partial / "_build.json").write_text(json.dumps(record, indent=1))
+    partial = settings.builds_dir / f"{build_id}.partial"
     try:
+        # created inside the guard: an interrupt at any point after mkdir removes the folder
+        partial = publish.start_build(settings, build_id)
+        record = build_record(settings, build_id, refreshed_at, digest, snapshots)
+        (partial / "_build.json").write_text(json.dumps(record, indent=1))
         with progress.step("build") as note:
             counts = build_mod.build(settings, partial, snapshots, build_id, refreshed_at)
             note["note"] = ", ".join(f"{k}: {v} rows" for k, v in counts.items())
