@@ -269,8 +269,9 @@ def _explanation_lines() -> list[tuple[str, str]]:
                          "huisbezoek, Nu Niet Zwanger, VoorZorg). Andere: 'Overige "
                          "interventies'."),
         ("Bestand", "Sla op als .xlsx (dit tabblad mag blijven) of als .csv (; of ,; UTF-8 "
-                    "of Windows-1252). Zet het in data/inbox/ of gebruik kansrijk ingest "
-                    "--source coalitie_status --file PAD."),
+                    "of Windows-1252). Zet het in data/inbox/ en ververs in live-modus (make refresh "
+                    "ARGS=\"--mode live\"), of gebruik kansrijk ingest --mode live --source "
+                    "coalitie_status --file PAD."),
     ]
 
 
@@ -380,7 +381,8 @@ TEMPLATE_README = """# Invoersjabloon: zelfevaluatie lokale coalitie Kansrijke S
 
 Twee gelijke sjablonen: `{stem}.xlsx` (met keuzelijsten en een tabblad *Toelichting*) en
 `{stem}.csv` (puntkomma, UTF-8 met BOM). Vul per gemeente per jaar één rij in, zet het bestand
-in `data/inbox/` (of `kansrijk ingest --source coalitie_status --file PAD`) en ververs.
+in `data/inbox/` (of `kansrijk ingest --mode live --source coalitie_status --file PAD`) en
+ververs in live-modus (`make refresh ARGS="--mode live"`).
 
 - **Gemeentecode** en/of **Gemeentenaam**: CBS-code van de indeling 2025 (bijv. `GM0363`)
   en/of de naam zoals CBS die schrijft; minstens één van beide.
