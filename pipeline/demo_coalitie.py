@@ -269,9 +269,9 @@ def _explanation_lines() -> list[tuple[str, str]]:
                          "huisbezoek, Nu Niet Zwanger, VoorZorg). Andere: 'Overige "
                          "interventies'."),
         ("Bestand", "Sla op als .xlsx (dit tabblad mag blijven) of als .csv (; of ,; UTF-8 "
-                    "of Windows-1252). Zet het in data/inbox/ en ververs in live-modus (make refresh "
-                    "ARGS=\"--mode live\"), of gebruik kansrijk ingest --mode live --source "
-                    "coalitie_status --file PAD."),
+                    "of Windows-1252). Zet het in data/inbox/ en ververs in live-modus "
+                    "(make refresh ARGS=\"--mode live\"), of gebruik kansrijk ingest "
+                    "--mode live --source coalitie_status --file PAD."),
     ]
 
 

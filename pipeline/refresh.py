@@ -46,7 +46,7 @@ class ValidationFailed(KansrijkError):
 
 
 class DisclosureLeak(KansrijkError):
-    """The leak scan found a small count or a recoverable suppressed cell; nothing was published."""
+    """The leak scan found a small count or a recoverable suppressed cell; nothing published."""
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,8 @@ def _build_and_publish(
             failed = publish.fail(partial)
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             raise DisclosureLeak(
-                f"disclosure leak scan: {problems[0]}{more}; nothing published (build kept in {failed})"
+                f"disclosure leak scan: {problems[0]}{more}; nothing published "
+                f"(build kept in {failed})"
             )
     except (KeyboardInterrupt, SystemExit):
         publish.discard(partial)

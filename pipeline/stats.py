@@ -410,7 +410,8 @@ def overdispersion_grouped(
     )
     phi = sums.zw2 / sums.k
     denom = sums.w - sums.w2 / sums.w
-    tau2 = ((sums.k * phi - (sums.k - 1)) / denom).clip(lower=0.0).where((denom > 0) & (sums.k >= 2))
+    usable = (denom > 0) & (sums.k >= 2)
+    tau2 = ((sums.k * phi - (sums.k - 1)) / denom).clip(lower=0.0).where(usable)
     out = pd.DataFrame({"phi": phi, "tau2": tau2}).reset_index()
     out = every.merge(out, on=cols, how="left").merge(k_all, on=cols, how="left")
     out["k"] = out.k.fillna(0).astype(int)
