@@ -51,6 +51,7 @@ from pipeline.ingest.parsing import (
     data_rows,
     locate_header,
     normalise_header,
+    payload_files,
     read_cells,
 )
 
@@ -478,10 +479,7 @@ def land(raw_paths: list[Path]) -> dict[str, pa.Table]:
     Raises:
         InputError: no file or no rows, or any invalid cell (see the module docstring).
     """
-    files = sorted((Path(p) for p in raw_paths if Path(p).name.lower() != "readme.md"),
-                   key=lambda p: p.name)
-    if not files:
-        raise InputError(f"{SOURCE_ID}: no file to parse")
+    files = payload_files(raw_paths, SOURCE_ID)
     ref = reference()
     records = [record for path in files for record in parse_file(path, ref)]
     if not records:

@@ -224,3 +224,10 @@ def parse(cells: Cells, header_index: int, source_id: str) -> list[dict]:
         record["classification_year"] = year
         record["non_events"] = None
     return records
+
+
+def append_to(out: dict[str, list], cells: Cells, header_index: int, source_id: str) -> None:
+    """Parse a long-layout file and append its records to the column lists of ``out``."""
+    for record in parse(cells, header_index, source_id):
+        for column, values in out.items():
+            values.append(record.get(column))

@@ -289,3 +289,16 @@ def clean_code(text: str) -> str:
     """An area or period code as published, surrounding whitespace (and a stray '.0') removed."""
     s = text.strip()
     return s[:-2] if re.fullmatch(r"\d+\.0", s) else s
+
+
+def payload_files(raw_paths: list[Path] | list[str], source_id: str) -> list[Path]:
+    """The data files of a snapshot, by name (its README is documentation, not data).
+
+    Raises:
+        InputError: The snapshot holds no data file.
+    """
+    files = sorted((Path(p) for p in raw_paths if Path(p).name.lower() != "readme.md"),
+                   key=lambda p: p.name)
+    if not files:
+        raise InputError(f"{source_id}: no file to parse")
+    return files

@@ -45,6 +45,7 @@ from pipeline.ingest.parsing import (
     data_rows,
     normalise_header,
     parse_cell,
+    payload_files,
     read_cells,
 )
 from pipeline.ingest.schema import check_unique_keys, to_observations_table
@@ -111,9 +112,7 @@ def _parse_file(path: Path, out: dict[str, list]) -> None:
     cells = read_cells(path)
     layout, header_index = long_layout.find_header(cells, _is_header, _EXPECTED)
     if layout == "long":
-        for record in long_layout.parse(cells, header_index, SOURCE_ID):
-            for column, values in out.items():
-                values.append(record.get(column))
+        long_layout.append_to(out, cells, header_index, SOURCE_ID)
         return
     header = cells.rows[header_index]
     header_row = cells.row_numbers[header_index]
@@ -170,10 +169,7 @@ def land(raw_paths: list[Path]) -> dict[str, pa.Table]:
                "period_label", "numerator", "non_events", "denominator", "value", "marker",
                "source_file", "source_row")
     out: dict[str, list] = {c: [] for c in columns}
-    files = sorted((Path(p) for p in raw_paths if Path(p).name.lower() != "readme.md"),
-                   key=lambda p: p.name)
-    if not files:
-        raise InputError("rivm_kansrijke_start: no file to parse")
+    files = payload_files(raw_paths, SOURCE_ID)
     for path in files:
         _parse_file(path, out)
     frame = pd.DataFrame(out)

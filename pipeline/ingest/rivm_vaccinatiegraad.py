@@ -32,6 +32,7 @@ from pipeline.ingest.parsing import (
     has_all,
     normalise_header,
     parse_cell,
+    payload_files,
     read_cells,
 )
 from pipeline.ingest.schema import check_unique_keys, to_observations_table
@@ -62,9 +63,7 @@ def _parse_file(path: Path, classification_year: int, indicator_code: str,
     layout, header_index = long_layout.find_header(
         cells, _is_header, f"columns {CODE!r}, {NAME!r} and year columns")
     if layout == "long":
-        for record in long_layout.parse(cells, header_index, SOURCE_ID):
-            for column, values in out.items():
-                values.append(record.get(column))
+        long_layout.append_to(out, cells, header_index, SOURCE_ID)
         return
     header = cells.rows[header_index]
     header_row = cells.row_numbers[header_index]
@@ -113,10 +112,7 @@ def land(raw_paths: list[Path], classification_year: int = CLASSIFICATION_YEAR,
                "period_label", "numerator", "non_events", "denominator", "value", "marker",
                "source_file", "source_row")
     out: dict[str, list] = {c: [] for c in columns}
-    files = sorted((Path(p) for p in raw_paths if Path(p).name.lower() != "readme.md"),
-                   key=lambda p: p.name)
-    if not files:
-        raise InputError("rivm_vaccinatiegraad: no file to parse")
+    files = payload_files(raw_paths, SOURCE_ID)
     for path in files:
         _parse_file(path, classification_year, indicator_code, out)
     frame = pd.DataFrame(out)
