@@ -34,21 +34,13 @@ betrouwbaarheid_kaart = 0.998  # veel gemeenten tegelijk: 99,8% (METHODS.md)
 max_rijen = 15  # hoeveel achterblijvende gemeenten per indicator in de tabel
 
 # %%
-import altair as alt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from pipeline import charts, marts
+from pipeline import charts, marts, notebook_kit
 
-alt.renderers.enable("svg")
-alt.renderers.set_embed_options(**charts.LOCALE)
-
-
-def save(chart: alt.TopLevelMixin, name: str) -> None:
-    """Save a figure as PNG in the build's exports/notebooks (the only place this writes)."""
-    folder = marts.build_dir() / "exports" / "notebooks"
-    charts.save(chart, folder / f"10_bereik_{name}".replace("–", "-"), ("png",))
-
+# SVG in the notebook; save(chart, name) writes a PNG to exports/notebooks
+save = notebook_kit.start("10_bereik")
 
 build = marts.build_dir()
 info = marts.build_info()

@@ -31,21 +31,13 @@ gepoold_als_onderdrukt = True  # bij een onderdrukt jaarcijfer de laatste gepool
 trend_indicator = "big2"  # indicator van de trendgrafiek
 
 # %%
-import altair as alt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from pipeline import charts, marts
+from pipeline import charts, marts, notebook_kit
 
-alt.renderers.enable("svg")
-alt.renderers.set_embed_options(**charts.LOCALE)
-
-
-def save(chart: alt.TopLevelMixin, name: str) -> None:
-    """Save a figure as PNG in the build's exports/notebooks (the only place this writes)."""
-    folder = marts.build_dir() / "exports" / "notebooks"
-    charts.save(chart, folder / f"40_gemeenteprofiel_{name}".replace("–", "-"), ("png",))
-
+# SVG in the notebook; save(chart, name) writes a PNG to exports/notebooks
+save = notebook_kit.start("40_gemeenteprofiel")
 
 build = marts.build_dir()
 info = marts.build_info()

@@ -56,7 +56,7 @@ def test_notebook_structure(source: Path) -> None:
 def test_notebook_only_presents(source: Path) -> None:
     code = "\n".join(c.source for c in jupytext.read(source).cells if c.cell_type == "code")
     assert not FORBIDDEN.findall(code)
-    assert 'alt.renderers.enable("svg")' in code
+    assert f'notebook_kit.start("{source.stem}")' in code  # SVG renderer, nl-NL, saver
     assert "marts.read(" in code
 
 
@@ -86,3 +86,18 @@ def test_notebook_executes_in_fresh_kernel(source: Path, demo_build: Path) -> No
     assert written, "the notebook saved no figure"
     assert all(p.is_relative_to(exports) for p in written), "wrote outside exports/notebooks"
     assert any(p.name.startswith(source.stem) and p.suffix == ".png" for p in written)
+
+
+def test_notebook_kit_renders_offline_svg_with_dutch_formats(tmp_path: Path, monkeypatch) -> None:
+    import altair as alt
+    import pandas as pd
+
+    from pipeline import notebook_kit
+
+    monkeypatch.setenv("KANSRIJK_BUILD_DIR", str(tmp_path))
+    save = notebook_kit.start("99_test")
+    assert alt.renderers.active == "svg"
+    assert alt.renderers.options["embed_options"]["formatLocale"] == "nl-NL"
+    chart = alt.Chart(pd.DataFrame({"x": [1.5, 2.5]})).mark_point().encode(x="x:Q")
+    save(chart, "punt–test")
+    assert (tmp_path / "exports" / "notebooks" / "99_test_punt-test.png").stat().st_size > 100
