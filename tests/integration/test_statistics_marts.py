@@ -226,7 +226,7 @@ def test_comparison_labels_follow_the_intervals_and_polarity(comparisons, values
     assert set(assessed.comparison) == {"hoger", "lager", "vergelijkbaar"}
     wide = comparisons[comparisons.confidence == 0.998].set_index([*KEY, "benchmark"])
     narrow = comparisons[comparisons.confidence == 0.95].set_index([*KEY, "benchmark"])
-    both = narrow.join(wide, rsuffix="_998").dropna(subset=["ci_lower", "ci_lower_998"])
+    both = narrow.join(wide.add_suffix("_998")).dropna(subset=["ci_lower", "ci_lower_998"])
     assert (both.ci_lower_998 <= both.ci_lower + 1e-9).all()
     suppressed = comparisons[comparisons.status == "suppressed"]
     assert len(suppressed) and (suppressed.comparison == "niet te beoordelen").all()
@@ -306,7 +306,7 @@ def test_funnel_limit_grid_spans_the_observed_denominators(demo_build, funnels) 
     sizes = grid.groupby(keys).size()
     assert sizes.max() == 60 and sizes.median() == 60
     span = grid.groupby(keys).denominator.agg(["min", "max"]).join(
-        funnels.groupby(keys).denominator.agg(["min", "max"]), rsuffix="_obs")
+        funnels.groupby(keys).denominator.agg(["min", "max"]).add_suffix("_obs"))
     assert np.allclose(span["min"], span.min_obs) and np.allclose(span["max"], span.max_obs)
     for _, curve in grid.groupby(keys):
         curve = curve.sort_values("denominator")
