@@ -1,13 +1,16 @@
 """``make bench``: whole-process timings of the main jobs, printed as a table.
 
 Runs the real CLI in subprocesses on a fresh temporary data dir: a cold refresh without
-notebooks, a no-change refresh, the notebooks, each step on its own, and reports throughput.
+notebooks and exports, a no-change refresh, each step on its own (the export of every area
+from scratch, then again with nothing changed), the notebooks, and reports throughput. A full
+`make refresh` from cold costs about the cold refresh plus the export plus the notebooks.
 Budgets (issue texts) are shown next to each measurement; nothing here asserts.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -40,17 +43,17 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="kansrijk-bench-") as tmp:
         data_dir = Path(tmp)
-        seconds, _ = _run(["refresh", "--no-notebooks"], data_dir)
+        seconds, _ = _run(["refresh", "--no-notebooks", "--no-exports"], data_dir)
         values = pd.read_parquet(data_dir / "processed" / "marts" / "indicator_values.parquet")
         rows.append(
             (
-                "cold refresh (demo, no notebooks)",
+                "cold refresh (demo, no notebooks, no exports)",
                 seconds,
                 60,
                 f"{len(values) / seconds:,.0f} mart rows/s",
             )
         )
-        seconds, _ = _run(["refresh", "--no-notebooks"], data_dir)
+        seconds, _ = _run(["refresh", "--no-notebooks", "--no-exports"], data_dir)
         rows.append(("no-change refresh", seconds, 5, ""))
         seconds, _ = _run(["ingest"], data_dir)
         rows.append(("ingest, payloads unchanged", seconds, 10, ""))
@@ -58,14 +61,27 @@ def main() -> None:
         rows.append(("build: all models incl. statistics marts", seconds, 15, ""))
         seconds, _ = _run(["validate"], data_dir)
         rows.append(("validate published build (incl. GX import)", seconds, 20, ""))
-        seconds, _ = _run(["export"], data_dir)
-        rows.append(("export", seconds, None, ""))
+        seconds, out = _run(["export"], data_dir)
+        areas = _exported_areas(out)
+        rows.append((f"export all {areas} areas from scratch (+ leak scan)", seconds, 180,
+                     f"{areas / seconds:.2f} areas/s"))
+        seconds, out = _run(["export"], data_dir)
+        rows.append(("export, nothing changed", seconds, 5,
+                     f"{out.split(' in ')[0].strip()}"))
         seconds, _ = _run(["notebooks"], data_dir)
         rows.append(("notebooks (all, fresh kernels)", seconds, 90, ""))
     with tempfile.TemporaryDirectory(prefix="kansrijk-bench-") as tmp:
         seconds, _ = _run(["ingest"], Path(tmp))
         rows.append(("ingest, cold (all demo payloads)", seconds, 10, ""))
     _print_table(rows)
+
+
+def _exported_areas(stdout: str) -> int:
+    """The area count of `kansrijk export`'s summary line ("382 area(s): …")."""
+    match = re.search(r"(\d+) area\(s\): (\d+) rendered", stdout)
+    if not match:
+        raise SystemExit(f"bench: unexpected `kansrijk export` output: {stdout.strip()}")
+    return int(match.group(1))
 
 
 def _print_table(rows: list[tuple[str, float, float | None, str]]) -> None:

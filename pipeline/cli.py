@@ -48,6 +48,7 @@ def cmd_refresh(settings: Settings, args: argparse.Namespace) -> int:
         force=args.force,
         with_notebooks=not args.no_notebooks,
         with_exports=not args.no_exports,
+        export_areas=_area_codes(args.export_areas),
     )
     print(result.note)
     if result.build_dir:
@@ -84,7 +85,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
     return cmd_refresh(
-        settings, argparse.Namespace(force=True, no_notebooks=True, no_exports=True)
+        settings, argparse.Namespace(force=True, no_notebooks=True, no_exports=True,
+                                     export_areas=None)
     )
 
 
@@ -111,14 +113,24 @@ def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if report.success else EXIT_FAILURE
 
 
+def _area_codes(values: list[str] | None) -> list[str] | None:
+    """Area codes from repeated and/or comma-separated options (None when not given)."""
+    codes = [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
+    return codes or None
+
+
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     from pipeline import export, publish
 
-    folder = publish.published_dir(settings)
-    if folder is None:
-        raise KansrijkError("no published build; run `kansrijk refresh` first")
-    for path in export.export_overview(folder):
-        print(path)
+    with publish.BuildLock(settings):
+        folder = publish.published_dir(settings)
+        if folder is None:
+            raise KansrijkError("no published build; run `kansrijk refresh` first")
+        levels = None if args.level in (None, "all") else [args.level]
+        result = export.export_published(folder, codes=_area_codes(args.area), levels=levels,
+                                         force=args.force, workers=args.workers)
+    print(result.summary())
+    print(f"index: {settings.processed_dir / 'exports' / 'index.html'}")
     return 0
 
 
@@ -200,7 +212,8 @@ COMMANDS: dict[str, tuple[Callable, str]] = {
     "ingest": (cmd_ingest, "fetch sources into immutable snapshots and landing Parquet"),
     "build": (cmd_build, "rebuild and publish the warehouse and marts (no exports/notebooks)"),
     "validate": (cmd_validate, "run the Great Expectations suites on the published build"),
-    "export": (cmd_export, "write charts for coalitions from the published build"),
+    "export": (cmd_export, "write factsheets, charts and CSVs per area from the published "
+               "build (incremental)"),
     "status": (cmd_status, "show active snapshots and the published build"),
     "verify": (cmd_verify, "recompute every raw snapshot checksum (tampering check)"),
     "sources": (cmd_sources, "list the source registry with each active snapshot"),
@@ -223,7 +236,21 @@ def make_parser() -> argparse.ArgumentParser:
         if name == "refresh":
             p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
             p.add_argument("--no-notebooks", action="store_true", help="skip executing notebooks")
-            p.add_argument("--no-exports", action="store_true", help="skip chart exports")
+            p.add_argument("--no-exports", action="store_true", help="skip the exports")
+            p.add_argument("--export-areas", action="append", metavar="CODES",
+                           help="export only these areas (comma-separated codes, e.g. "
+                           "GM0363,GG3406,NL01; default: every area)")
+        if name == "export":
+            p.add_argument("--area", action="append", metavar="CODE",
+                           help="only this area (repeat or comma-separate; default: all); "
+                           "other areas already exported are kept")
+            p.add_argument("--level", choices=("gemeente", "ggd_regio", "provincie", "regio",
+                                               "land", "all"),
+                           help="only the areas of this level (default: all)")
+            p.add_argument("--force", action="store_true",
+                           help="render again even when nothing changed")
+            p.add_argument("--workers", type=int, default=None,
+                           help="worker processes (default: every core)")
         if name == "ingest":
             p.add_argument("--source", help="only this source id")
             p.add_argument("--file", help="ingest this file for --source (file-drop sources, "

@@ -37,7 +37,12 @@ ALIASES = {
     "numerator": ("teller",),
     "denominator": ("noemer",),
     "value": ("waarde",),
+    "ci_lower": ("ondergrens_95",),
+    "ci_upper": ("bovengrens_95",),
 }
+_FIGURE_NAMES = {n for k in ("numerator", "denominator", "value") for n in (k, *ALIASES[k])}
+_SCANNED_NAMES = {n for k in [*KEYS, *FIGURES, "period_label"]
+                  for n in (k, *ALIASES.get(k, ()))}
 
 
 def scan_build(build_dir: Path) -> list[str]:
@@ -59,17 +64,16 @@ def scan_build(build_dir: Path) -> list[str]:
     tables = [(p, pd.read_parquet(p)) for p in sorted(marts_dir.glob("*.parquet"))]
     exports = build_dir / "exports"
     if exports.is_dir():
-        tables += [(p, _read_csv(p)) for p in sorted(exports.rglob("*.csv"))]
-    problems: list[str] = []
-    published = []
-    for path, frame in tables:
-        label = path.relative_to(build_dir).as_posix()
-        counts = _counts(_normalised(frame), catalogue)
-        if counts is None:
-            continue
-        problems += _small_counts(counts, label)
-        published.append(counts.assign(source_file=label))
-    everything = pd.concat(published, ignore_index=True) if published else pd.DataFrame()
+        tables += [(p, frame) for p in sorted(exports.rglob("*.csv"))
+                   if (frame := _read_csv(p)) is not None]
+    published = [
+        (figures, path.relative_to(build_dir).as_posix())
+        for path, frame in tables
+        if (figures := _figures(_normalised(frame))) is not None
+    ]
+    everything = _with_thresholds(_combined(published), catalogue) if published \
+        else pd.DataFrame()
+    problems = _small_counts(everything) if published else []
     problems += _suppressed_with_figures(values, everything)
     problems += _differencing(values, memberships, everything)
     return problems
@@ -86,14 +90,23 @@ def _catalogue(marts_dir: Path, values: pd.DataFrame) -> pd.DataFrame:
     return cat.astype({"suppression_threshold": "Float64", "multiplier": "float64"})
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    """A CSV as written by the exports (';' and decimal ',' or plain ',')."""
+def _read_csv(path: Path) -> pd.DataFrame | None:
+    """A CSV as written by the exports (';' and decimal ',' or plain ','), or None.
+
+    None when its header has no column that could publish a figure (numerator, denominator,
+    value): such a file cannot leak a count, and skipping it without parsing keeps the scan
+    of hundreds of exported areas fast. Only the columns the scan looks at are parsed.
+    """
     with path.open(encoding="utf-8-sig", newline="") as handle:
         head = handle.readline()
     dialect = (";", ",") if head.count(";") > head.count(",") else (",", ".")
+    header = {name.strip().strip('"').lower() for name in head.rstrip("\r\n").split(dialect[0])}
+    if not header & _FIGURE_NAMES:
+        return None
     try:
         return pd.read_csv(path, sep=dialect[0], decimal=dialect[1], encoding="utf-8-sig",
-                           dtype={"area_code": str}, quoting=csv.QUOTE_MINIMAL)
+                           dtype={"area_code": str}, quoting=csv.QUOTE_MINIMAL,
+                           usecols=lambda column: column.lower() in _SCANNED_NAMES)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
         return pd.DataFrame({"_unreadable": [str(path)]})
 
@@ -118,20 +131,41 @@ def _normalised(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _counts(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame | None:
-    """The figures a table publishes, keyed where possible, with threshold and multiplier."""
+def _figures(frame: pd.DataFrame) -> dict[str, np.ndarray] | None:
+    """The keys and figures a table publishes, as columns (None when it publishes none)."""
     has = set(frame.columns)
     if not ({"numerator", "denominator"} & has or {"value"} <= has and "area_code" in has):
         return None
-    out = pd.DataFrame(index=frame.index)
-    for col in [*KEYS, *FIGURES]:
-        out[col] = frame[col] if col in has else np.nan
-    for col in ["numerator", "denominator", *FIGURES[2:]]:
+    rows = len(frame)
+    out = {
+        col: frame[col].to_numpy(dtype=object) if col in has
+        else np.full(rows, np.nan, dtype=object)
+        for col in [*KEYS, *FIGURES]
+    }
+    out["keyed"] = np.full(rows, all(k in has for k in KEYS))
+    out["named"] = np.full(rows, "indicator_id" in has)
+    return out
+
+
+def _combined(published: list[tuple[dict[str, np.ndarray], str]]) -> pd.DataFrame:
+    """Every table's figures in one frame (``source_file`` names the table of each row)."""
+    columns = [*KEYS, *FIGURES, "keyed", "named"]
+    out = pd.DataFrame({col: np.concatenate([part[col] for part, _ in published])
+                        for col in columns})
+    out["source_file"] = np.concatenate(
+        [np.full(len(part["keyed"]), label, dtype=object) for part, label in published]
+    )
+    for col in FIGURES:
         out[col] = pd.to_numeric(out[col], errors="coerce")
-    out["keyed"] = all(k in has for k in KEYS)
-    out = out.merge(catalogue, on="indicator_id", how="left")
-    if "indicator_id" not in has:  # unknown indicator: check shares with the default rule
-        out["suppression_threshold"] = DEFAULT_THRESHOLD
+    return out
+
+
+def _with_thresholds(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Threshold and multiplier per row; the numerator implied by a share where not given."""
+    out = figures.merge(catalogue, on="indicator_id", how="left")
+    # unknown indicator: check shares with the default rule
+    out["suppression_threshold"] = out["suppression_threshold"].mask(~out["named"],
+                                                                     DEFAULT_THRESHOLD)
     implied = out.value * out.denominator / out.multiplier
     out["numerator"] = out.numerator.fillna(implied.round())
     return out
@@ -144,14 +178,14 @@ def _cell(row: pd.Series) -> str:
     return f"{row.indicator_id} {row.area_code} {period}"
 
 
-def _small_counts(counts: pd.DataFrame, label: str) -> list[str]:
+def _small_counts(counts: pd.DataFrame) -> list[str]:
     """Published counts below the indicator's threshold (counts without a threshold: none)."""
     t = counts.suppression_threshold.astype("float64")
     n, d = counts.numerator, counts.denominator
     small = t.notna() & n.notna() & ((n < t) | (d.notna() & ((d - n < t) | (d < t))))
     small &= counts.indicator_id.notna() | d.notna()  # an unknown count without share: skip
     return [
-        f"{label}: {_cell(r)}: published count below the threshold of "
+        f"{r.source_file}: {_cell(r)}: published count below the threshold of "
         f"{int(r.suppression_threshold)} (numerator {r.numerator:g}, denominator "
         f"{r.denominator:g})"
         for r in counts[small].itertuples(index=False)

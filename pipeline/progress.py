@@ -54,7 +54,7 @@ def track(items: Iterable[T], total: int, label: str) -> Iterator[T]:
         yield item
         elapsed = time.perf_counter() - start
         left = elapsed / done * (total - done)
-        line = f"  {label}: {done}/{total} ({done / elapsed:.1f}/s, nog {left:.0f} s)"
+        line = f"  {label}: {done}/{total} ({done / elapsed:.1f}/s, {left:.0f} s left)"
         decile = done * 10 // max(total, 1)
         if tty:
             _write("\r" + line + ("\n" if done == total else ""))

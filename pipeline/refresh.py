@@ -71,10 +71,14 @@ def code_fingerprint() -> str:
 
 
 def inputs_hash(
-    settings: Settings, snapshots: dict[str, manifest.Snapshot | None], with_notebooks: bool
+    settings: Settings,
+    snapshots: dict[str, manifest.Snapshot | None],
+    with_notebooks: bool,
+    exports: str = "all",
 ) -> str:
-    """The fingerprint of everything a build depends on."""
-    parts = [settings.mode, f"notebooks={with_notebooks}", code_fingerprint()]
+    """The fingerprint of everything a build depends on (``exports``: which areas exported)."""
+    parts = [settings.mode, f"notebooks={with_notebooks}", f"exports={exports}",
+             code_fingerprint()]
     parts += [
         f"{sid}:{snap.content_sha256 if snap else '-'}" for sid, snap in sorted(snapshots.items())
     ]
@@ -126,8 +130,12 @@ def refresh(
     force: bool = False,
     with_notebooks: bool = True,
     with_exports: bool = True,
+    export_areas: list[str] | None = None,
 ) -> RefreshResult:
-    """Run the whole pipeline and publish atomically when every blocking check passes."""
+    """Run the whole pipeline and publish atomically when every blocking check passes.
+
+    ``export_areas`` limits the exported factsheets to these area codes (default: all).
+    """
     with publish.BuildLock(settings):
         publish.remove_partials(settings)
         with progress.step("ingest") as note:
@@ -137,7 +145,8 @@ def refresh(
                 for r in results
             )
         snapshots = {sid: manifest.active_snapshot(settings, sid) for sid in registry.load()}
-        digest = inputs_hash(settings, snapshots, with_notebooks)
+        exports = ",".join(export_areas or ["all"]) if with_exports else "none"
+        digest = inputs_hash(settings, snapshots, with_notebooks, exports)
         current = publish.published_manifest(settings)
         if not force and current and current.get("inputs_hash") == digest:
             return RefreshResult(
@@ -145,11 +154,17 @@ def refresh(
                 publish.published_dir(settings),
                 "nothing changed since the published build; nothing rebuilt",
             )
-        return _build_and_publish(settings, snapshots, digest, with_notebooks, with_exports)
+        return _build_and_publish(settings, snapshots, digest, with_notebooks,
+                                  export_areas if with_exports else None, with_exports)
 
 
 def _build_and_publish(
-    settings: Settings, snapshots: dict, digest: str, with_notebooks: bool, with_exports: bool
+    settings: Settings,
+    snapshots: dict,
+    digest: str,
+    with_notebooks: bool,
+    export_areas: list[str] | None,
+    with_exports: bool,
 ) -> RefreshResult:
     """Build into ``.builds/<id>.partial``; publish only when every blocking check passes.
 
@@ -181,8 +196,11 @@ def _build_and_publish(
                 f"(report: {failed / 'validation' / 'index.html'})"
             )
         if with_exports:
-            with progress.step("export"):
-                export.export_overview(partial)
+            with progress.step("export") as note:
+                published = publish.published_dir(settings)
+                previous = published / "exports" if published else None
+                done = export.export_build(partial, previous=previous, codes=export_areas)
+                note["note"] = done.summary()
         if with_notebooks:
             for source in notebooks.notebook_sources():
                 with progress.step(f"notebook {source.stem}"):

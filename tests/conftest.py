@@ -28,10 +28,17 @@ def run_cli(
     )
 
 
+# One area of each level, a large and a small gemeente: rendering all ~380 factsheets takes
+# minutes (`make bench` measures that), these few cover every kind of sheet.
+EXPORT_AREAS = ("GM0363", "GM0088", "GG3406", "PV27", "RG02", "NL01")
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir holding one published demo build (no notebooks: they have their own test)."""
+    """A data dir holding one published demo build (no notebooks: they have their own test;
+    factsheets exported for ``EXPORT_AREAS`` only)."""
     data_dir = tmp_path_factory.mktemp("kansrijk-data")
-    result = run_cli("refresh", "--no-notebooks", data_dir=data_dir)
+    result = run_cli("refresh", "--no-notebooks", "--export-areas", ",".join(EXPORT_AREAS),
+                     data_dir=data_dir)
     assert result.returncode == 0, result.stderr
     return data_dir
