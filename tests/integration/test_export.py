@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -17,11 +16,10 @@ import pytest
 
 from pipeline import charts, export, factsheet_data, leaks
 from pipeline.config import DEMO_LABEL
-from tests.conftest import EXPORT_AREAS, run_cli
+from tests.conftest import EXPORT_AREAS, chromium, run_cli
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
 LEVEL_OF = {"GM0363": "gemeente", "GM0088": "gemeente", "GG3406": "ggd_regio",
             "PV27": "provincie", "RG02": "regio", "NL01": "land"}
 SHEET_FILES = ["factsheet.png", "factsheet.svg", "factsheet.pdf", "factsheet.html"]
@@ -42,14 +40,6 @@ def exports_of(data_dir: Path) -> Path:
 def area_dir(data_dir: Path, code: str) -> Path:
     return exports_of(data_dir) / LEVEL_OF[code] / code
 
-
-def chromium(url: str, *args: str, profile: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={profile}", *args, url],
-        capture_output=True, text=True, timeout=120,
-    )
 
 
 def page_text(dom: str) -> str:

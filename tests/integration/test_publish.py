@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import EXPORT_ARGS, REPO, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +65,7 @@ def leftovers(data_dir: Path) -> list[str]:
 
 def refresh_succeeds(data_dir: Path, before: Path) -> None:
     """A following refresh publishes a new build and leaves nothing behind."""
-    result = run_cli("refresh", "--force", "--no-notebooks", data_dir=data_dir)
+    result = run_cli("refresh", "--force", "--no-notebooks", *EXPORT_ARGS, data_dir=data_dir)
     assert result.returncode == 0, result.stderr[-3000:]
     assert (data_dir / "processed").resolve() != before
     assert json.loads((data_dir / "processed" / "validation" / "results.json").read_text())[

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import EXPORT_ARGS, REPO, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -128,7 +128,7 @@ def test_areas_mart_has_every_level(demo_build: Path) -> None:
 
 def test_second_refresh_with_nothing_changed_rebuilds_nothing(demo_build: Path) -> None:
     before = (demo_build / "processed").resolve()
-    result = run_cli("refresh", "--no-notebooks", data_dir=demo_build)
+    result = run_cli("refresh", "--no-notebooks", *EXPORT_ARGS, data_dir=demo_build)
     assert result.returncode == 0, result.stderr
     assert "nothing changed" in result.stdout
     assert (demo_build / "processed").resolve() == before

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pandas as pd
 import pytest
 
 from pipeline import validate
-from tests.conftest import run_cli
+from tests.conftest import chromium, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +32,6 @@ BLOCKING = [
 ROW_NAMES = re.compile(
     r"\b(?:area_code|gemeente_code|indicator_id|indicator_code|indicator|relation|source_id)="
 )
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -340,14 +338,6 @@ def test_validate_command_fails_on_a_failing_build(demo_build: Path, tmp_path: P
     results = json.loads((out / "results.json").read_text())
     assert not results["success"]
 
-
-def chromium(url: str, *args: str, profile: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={profile}", *args, url],
-        capture_output=True, text=True, timeout=120,
-    )
 
 
 def test_published_report_renders_in_headless_chromium(demo_build: Path, tmp_path: Path) -> None:
