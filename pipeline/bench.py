@@ -22,12 +22,13 @@ import pandas as pd
 from pipeline.config import REPO_ROOT
 
 
-def _run(args: list[str], data_dir: Path) -> tuple[float, str]:
+def _run(args: list[str], data_dir: Path) -> tuple[float, str, dict[str, float]]:
+    """Run the CLI; (wall seconds, stdout, seconds per reported step)."""
     env = {**os.environ, "KANSRIJK_DATA_DIR": str(data_dir)}
     env.pop("KANSRIJK_BUILD_DIR", None)
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline", *args, "--quiet"],
+        [sys.executable, "-m", "pipeline", *args],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -36,14 +37,16 @@ def _run(args: list[str], data_dir: Path) -> tuple[float, str]:
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"bench: `kansrijk {' '.join(args)}` failed: {result.stderr.strip()}")
-    return seconds, result.stdout
+    steps = {m.group(1): float(m.group(2))
+             for m in re.finditer(r"^✓ (.+?) \(([\d.]+) s\)", result.stderr, re.M)}
+    return seconds, result.stdout, steps
 
 
 def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="kansrijk-bench-") as tmp:
         data_dir = Path(tmp)
-        seconds, _ = _run(["refresh", "--no-notebooks", "--no-exports"], data_dir)
+        seconds, _, _ = _run(["refresh", "--no-notebooks", "--no-exports"], data_dir)
         values = pd.read_parquet(data_dir / "processed" / "marts" / "indicator_values.parquet")
         rows.append(
             (
@@ -53,25 +56,26 @@ def main() -> None:
                 f"{len(values) / seconds:,.0f} mart rows/s",
             )
         )
-        seconds, _ = _run(["refresh", "--no-notebooks", "--no-exports"], data_dir)
+        seconds, _, _ = _run(["refresh", "--no-notebooks", "--no-exports"], data_dir)
         rows.append(("no-change refresh", seconds, 5, ""))
-        seconds, _ = _run(["ingest"], data_dir)
+        seconds, _, _ = _run(["ingest"], data_dir)
         rows.append(("ingest, payloads unchanged", seconds, 10, ""))
-        seconds, _ = _run(["build"], data_dir)
-        rows.append(("build: all models incl. statistics marts", seconds, 15, ""))
-        seconds, _ = _run(["validate"], data_dir)
+        seconds, _, steps = _run(["build"], data_dir)
+        rows.append(("build step: all models incl. statistics marts", steps["build"], 15, ""))
+        rows.append(("`kansrijk build` (+ ingest, validate, leak scan)", seconds, None, ""))
+        seconds, _, _ = _run(["validate"], data_dir)
         rows.append(("validate published build (incl. GX import)", seconds, 20, ""))
-        seconds, out = _run(["export"], data_dir)
+        seconds, out, _ = _run(["export"], data_dir)
         areas = _exported_areas(out)
         rows.append((f"export all {areas} areas from scratch (+ leak scan)", seconds, 180,
                      f"{areas / seconds:.2f} areas/s"))
-        seconds, out = _run(["export"], data_dir)
+        seconds, out, _ = _run(["export"], data_dir)
         rows.append(("export, nothing changed", seconds, 5,
                      f"{out.split(' in ')[0].strip()}"))
-        seconds, _ = _run(["notebooks"], data_dir)
+        seconds, _, _ = _run(["notebooks"], data_dir)
         rows.append(("notebooks (all, fresh kernels)", seconds, 90, ""))
     with tempfile.TemporaryDirectory(prefix="kansrijk-bench-") as tmp:
-        seconds, _ = _run(["ingest"], Path(tmp))
+        seconds, _, _ = _run(["ingest"], Path(tmp))
         rows.append(("ingest, cold (all demo payloads)", seconds, 10, ""))
     _print_table(rows)
 
