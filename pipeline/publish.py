@@ -92,6 +92,18 @@ def published_dir(settings: Settings) -> Path | None:
     return None
 
 
+def latest_exports(settings: Settings) -> Path | None:
+    """The exports to reuse unchanged areas from: the published build's, or else (it was built
+    without exports, e.g. by ``kansrijk build``) those of the newest kept build that has them."""
+    published = published_dir(settings)
+    kept = sorted((p for p in settings.builds_dir.glob("*") if p.is_dir() and "." not in p.name),
+                  reverse=True) if settings.builds_dir.is_dir() else []
+    for build in [published, *kept]:
+        if build is not None and (build / "exports" / "manifest.json").is_file():
+            return build / "exports"
+    return None
+
+
 def published_manifest(settings: Settings) -> dict | None:
     """``_build.json`` of the published build."""
     folder = published_dir(settings)

@@ -197,9 +197,8 @@ def _build_and_publish(
             )
         if with_exports:
             with progress.step("export") as note:
-                published = publish.published_dir(settings)
-                previous = published / "exports" if published else None
-                done = export.export_build(partial, previous=previous, codes=export_areas)
+                done = export.export_build(partial, previous=publish.latest_exports(settings),
+                                           codes=export_areas)
                 note["note"] = done.summary()
         if with_notebooks:
             for source in notebooks.notebook_sources():

@@ -16,7 +16,7 @@ import pytest
 
 from pipeline import charts, export, factsheet_data, leaks
 from pipeline.config import DEMO_LABEL
-from tests.conftest import EXPORT_AREAS, chromium, run_cli
+from tests.conftest import EXPORT_AREAS, EXPORT_ARGS, chromium, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -227,6 +227,17 @@ def test_a_changed_figure_re_renders_only_its_area(copy_of_build: Path) -> None:
     csv = pd.read_csv(area_dir(copy_of_build, "GM0088") / "data" / "geboorten.csv")
     new = int(values.loc[births, "value"].iloc[0])
     assert int(csv.loc[csv["period_label"] == 2024, "value"].iloc[0]) == new
+
+
+def test_a_refresh_after_a_build_without_exports_reuses_the_older_exports(
+    copy_of_build: Path,
+) -> None:
+    built = run_cli("build", data_dir=copy_of_build)  # publishes a build without exports
+    assert built.returncode == 0, built.stderr
+    assert not (copy_of_build / "processed" / "exports" / "manifest.json").exists()
+    result = run_cli("refresh", "--no-notebooks", *EXPORT_ARGS, data_dir=copy_of_build)
+    assert result.returncode == 0, result.stderr
+    assert f"0 rendered, {len(EXPORT_AREAS)} unchanged (reused)" in result.stderr
 
 
 def test_export_of_one_area_keeps_the_others(copy_of_build: Path) -> None:
