@@ -6,6 +6,7 @@ large and a small gemeente). Tests that change things work on a copy of that dat
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -126,6 +127,26 @@ def test_suppressed_cells_of_a_small_gemeente_are_marked_not_zero(demo_build: Pa
     under_ten = suppressed["status_reason"].str.contains("(<10)", regex=False)
     assert (suppressed.loc[under_ten, "display"] == "< 10").all()
     assert (suppressed.loc[~under_ten, "display"] == "–").all()
+
+
+def test_the_html_table_shows_suppressed_cells_without_figures(demo_build: Path) -> None:
+    """The page text (not only its CSVs) never shows a value or interval for a suppressed cell."""
+    folder = area_dir(demo_build, "GM0088")
+    tidy = pd.read_csv(folder / "data" / "kerncijfers.csv")
+    page = (folder / "factsheet.html").read_text(encoding="utf-8")
+    shown = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", page, re.S):
+        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        if cells:
+            shown[cells[0]] = cells
+    suppressed = tidy[tidy["status"] != "ok"]
+    assert len(suppressed) >= 3
+    for r in suppressed.itertuples():
+        (cells,) = [c for title, c in shown.items() if title.startswith(r.indicator_title)]
+        value, interval = cells[2], cells[3]
+        assert value.rstrip("¹²³⁴⁵⁶⁷⁸⁹") in {"< 10", "–"}, (r.indicator_id, cells)
+        assert interval == "", (r.indicator_id, cells)
 
 
 def test_figures_on_the_sheet_are_the_marts_figures(demo_build: Path) -> None:
