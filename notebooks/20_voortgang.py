@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -40,11 +42,11 @@ save = notebook_kit.start("20_voortgang")
 
 build = marts.build_dir()
 info = marts.build_info()
-available = {path.stem for path in (build / "marts").glob("*.parquet")}
+available = marts.available(build)
 values = charts.single_years(marts.read("indicator_values"))
 catalogue = marts.read("indicators").set_index("indicator_id")
 areas = marts.read("areas").set_index("area_code")
-trends = marts.read("indicator_trends") if "indicator_trends" in available else None
+trends = marts.read_optional("indicator_trends")
 
 entry = catalogue.loc[indicator]
 region = areas.loc[gemeente, "ggd_regio_code"]

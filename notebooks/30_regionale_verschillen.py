@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -44,11 +46,11 @@ save = notebook_kit.start("30_regionale_verschillen")
 
 build = marts.build_dir()
 info = marts.build_info()
-available = {path.stem for path in (build / "marts").glob("*.parquet")}
+available = marts.available(build)
 values = marts.read("indicator_values")
 catalogue = marts.read("indicators").set_index("indicator_id")
 areas = marts.read("areas").set_index("area_code")
-comparisons = marts.read("indicator_comparisons") if "indicator_comparisons" in available else None
+comparisons = marts.read_optional("indicator_comparisons")
 has_funnels = {"indicator_funnels", "indicator_funnel_limits"} <= available
 
 entry = catalogue.loc[indicator]

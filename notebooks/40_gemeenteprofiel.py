@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -41,12 +43,12 @@ save = notebook_kit.start("40_gemeenteprofiel")
 
 build = marts.build_dir()
 info = marts.build_info()
-available = {path.stem for path in (build / "marts").glob("*.parquet")}
+available = marts.available(build)
 values = marts.read("indicator_values")
 catalogue = marts.read("indicators").set_index("indicator_id")
 areas = marts.read("areas").set_index("area_code")
-comparisons = marts.read("indicator_comparisons") if "indicator_comparisons" in available else None
-trends = marts.read("indicator_trends") if "indicator_trends" in available else None
+comparisons = marts.read_optional("indicator_comparisons")
+trends = marts.read_optional("indicator_trends")
 
 place = areas.loc[gemeente]
 name, region, province = place["area_name"], place["ggd_regio_code"], place["provincie_code"]

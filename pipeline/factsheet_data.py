@@ -88,10 +88,9 @@ class Marts:
 
 def load_marts(build_dir: Path) -> Marts:
     """Read the marts of a build (the optional ones as empty frames when absent)."""
-    available = {p.stem for p in (build_dir / "marts").glob("*.parquet")}
-
     def optional(name: str) -> pd.DataFrame:
-        return marts.read(name, build_dir) if name in available else pd.DataFrame()
+        found = marts.read_optional(name, build_dir)
+        return pd.DataFrame() if found is None else found
 
     return Marts(
         values=marts.read("indicator_values", build_dir),

@@ -31,6 +31,16 @@ def read(name: str, folder: Path | None = None) -> pd.DataFrame:
     return pd.read_parquet((folder or build_dir()) / "marts" / f"{name}.parquet")
 
 
+def available(folder: Path | None = None) -> set[str]:
+    """The names of the marts a build has (optional marts may be absent)."""
+    return {path.stem for path in ((folder or build_dir()) / "marts").glob("*.parquet")}
+
+
+def read_optional(name: str, folder: Path | None = None) -> pd.DataFrame | None:
+    """One mart as a DataFrame, or None when the build does not have it."""
+    return read(name, folder) if name in available(folder) else None
+
+
 def build_info(folder: Path | None = None) -> dict:
     """``_build.json`` of the build: mode, is_demo, refreshed_at, snapshots, …"""
     return json.loads(((folder or build_dir()) / "_build.json").read_text(encoding="utf-8"))
