@@ -291,6 +291,14 @@ def clean_code(text: str) -> str:
     return s[:-2] if re.fullmatch(r"\d+\.0", s) else s
 
 
+def required_code(text: str, *, file: str, row: int, column: str, expected: str) -> str:
+    """:func:`clean_code` of a cell that must not be empty (else an error naming the cell)."""
+    code = clean_code(text)
+    if not code:
+        raise InputError(f"{file} row {row}, column {column!r}: expected {expected}, got ''")
+    return code
+
+
 def payload_files(raw_paths: list[Path] | list[str], source_id: str) -> list[Path]:
     """The data files of a snapshot, by name (its README is documentation, not data).
 

@@ -44,7 +44,6 @@ from pipeline.ingest import areas, long_layout
 from pipeline.ingest.fetchers import fetch_files
 from pipeline.ingest.parsing import (
     Cells,
-    clean_code,
     column_index,
     data_rows,
     has_all,
@@ -52,6 +51,7 @@ from pipeline.ingest.parsing import (
     parse_cell,
     payload_files,
     read_cells,
+    required_code,
 )
 from pipeline.ingest.schema import check_unique_keys, to_observations_table
 
@@ -107,14 +107,10 @@ def _parse_file(path: Path, classification_year: int, out: dict[str, list]) -> N
                      if normalise_header(c) == normalise_header(NAME)), None)
     rows, numbers = data_rows(cells, header_index)
     for row, number in zip(rows, numbers, strict=True):
-        code = clean_code(row[pos[CODE]])
-        period = clean_code(row[pos[PERIOD]])
-        if not code:
-            raise InputError(f"{cells.file} row {number}, column {CODE!r}: expected a "
-                             f"gemeente code, got ''")
-        if not period:
-            raise InputError(f"{cells.file} row {number}, column {PERIOD!r}: expected a "
-                             f"period such as 2023 or 2022-2024, got ''")
+        code = required_code(row[pos[CODE]], file=cells.file, row=number, column=CODE,
+                             expected="a gemeente code")
+        period = required_code(row[pos[PERIOD]], file=cells.file, row=number, column=PERIOD,
+                               expected="a period such as 2023 or 2022-2024")
         areas.check_code(code, file=cells.file, row=number, column=header[pos[CODE]])
         parsed = {}
         for column in COUNT_COLUMNS:

@@ -40,13 +40,13 @@ from pipeline.ingest import areas, long_layout
 from pipeline.ingest.fetchers import INDICATOR_SEPARATOR, fetch_files
 from pipeline.ingest.parsing import (
     Cells,
-    clean_code,
     column_index,
     data_rows,
     normalise_header,
     parse_cell,
     payload_files,
     read_cells,
+    required_code,
 )
 from pipeline.ingest.schema import check_unique_keys, to_observations_table
 
@@ -128,14 +128,10 @@ def _parse_file(path: Path, out: dict[str, list]) -> None:
     pos_name = next((i for i, c in enumerate(normalised) if c in NAME_COLUMNS), None)
     rows, numbers = data_rows(cells, header_index)
     for row, number in zip(rows, numbers, strict=True):
-        code = clean_code(row[gem[0]])
-        period = clean_code(row[pos_period])
-        if not code:
-            raise InputError(f"{cells.file} row {number}, column {header[gem[0]]!r}: expected "
-                             f"a gemeente code, got ''")
-        if not period:
-            raise InputError(f"{cells.file} row {number}, column {PERIOD!r}: expected a year "
-                             f"or a period such as 2015-2019, got ''")
+        code = required_code(row[gem[0]], file=cells.file, row=number, column=header[gem[0]],
+                             expected="a gemeente code")
+        period = required_code(row[pos_period], file=cells.file, row=number, column=PERIOD,
+                               expected="a year or a period such as 2015-2019")
         areas.check_code(code, file=cells.file, row=number, column=header[gem[0]])
         n1, m1 = parse_cell(row[pos_n1], file=cells.file, row=number, column=EVENTS,
                             decimal_hint=cells.decimal_hint, count=True)

@@ -34,6 +34,7 @@ from pipeline.ingest.parsing import (
     parse_cell,
     payload_files,
     read_cells,
+    required_code,
 )
 from pipeline.ingest.schema import check_unique_keys, to_observations_table
 
@@ -75,10 +76,8 @@ def _parse_file(path: Path, classification_year: int, indicator_code: str,
                          f"headers such as '2006', '2014')")
     rows, numbers = data_rows(cells, header_index)
     for row, number in zip(rows, numbers, strict=True):
-        code = clean_code(row[pos_code])
-        if not code:
-            raise InputError(f"{cells.file} row {number}, column {CODE!r}: expected a "
-                             f"gemeente number, got ''")
+        code = required_code(row[pos_code], file=cells.file, row=number, column=CODE,
+                             expected="a gemeente number")
         areas.check_code(code, file=cells.file, row=number, column=header[pos_code])
         name = row[pos_name].strip() or None
         for i, year in years:

@@ -177,6 +177,23 @@ def test_perined_missing_column_raises(demo_dir: Path, tmp_path: Path) -> None:
     assert str(info.value).startswith("perined.csv row 1: ") and "\n" not in str(info.value)
 
 
+def test_perined_empty_period_names_the_cell(demo_dir: Path, tmp_path: Path) -> None:
+    lines = (demo_dir / "perined_kerncijfers" / demo.PERINED_FILE).read_text("utf-8-sig")
+    lines = lines.splitlines()
+    sep = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    header = next(csv.reader([lines[0]], delimiter=sep))
+    cells = next(csv.reader([lines[1]], delimiter=sep))
+    cells[header.index("Periode")] = ""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=sep, lineterminator="\n").writerows([header, cells])
+    path = tmp_path / "perined.csv"
+    path.write_text(buffer.getvalue(), "utf-8")
+    with pytest.raises(InputError) as info:
+        perined_kerncijfers.land([path])
+    assert str(info.value) == ("perined.csv row 2, column 'Periode': expected a period such as "
+                               "2023 or 2022-2024, got ''")
+
+
 def _xlsx(path: Path, header: list, rows: list[list], titles: int = 2) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
