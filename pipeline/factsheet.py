@@ -8,10 +8,14 @@
     data/<name>.csv               the data behind each chart (tidy: UTF-8, ',')
     data/<name>_excel.csv         the same for Dutch Excel (UTF-8 with BOM, ';', decimal comma)
 
-Vega-Lite charts (births, trend) are rendered once to SVG; everything else is drawn as SVG
-directly, and PNG and PDF are converted from the SVG (vl-convert's resvg), so each chart costs
-one Vega pass. A cell without a value is shown as "< 10" (suppressed at the source because
-fewer than 10) or "–", with a numbered note giving the reason; never as 0.
+Every chart of the sheet is drawn as SVG directly, with the chart library's house style,
+number formats, significance colours and footers (``pipeline.charts``); PNG and PDF are
+converted from that SVG (vl-convert's resvg). Not through Vega-Lite: one Vega pass costs about
+0.17 s a chart, which for three charts × 382 areas on two cores would add ~100 s and break the
+180 s export budget; the notebooks keep the Altair charts.
+
+A cell without a value is shown as "< 10" (suppressed at the source because fewer than 10) or
+"–", with a numbered note giving the reason; never as 0.
 """
 
 from __future__ import annotations
