@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline import progress
 from pipeline.config import Settings, load_settings
-from pipeline.errors import KansrijkError
+from pipeline.errors import KansrijkError, interrupt_requested, raise_interrupt
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -269,16 +269,13 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kansrijk`` console script."""
     args = make_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     progress.set_quiet(args.quiet)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGINT, raise_interrupt)
+    signal.signal(signal.SIGTERM, raise_interrupt)
     try:
         settings = load_settings(args.data_dir, args.mode)
         progress.info(
@@ -286,18 +283,30 @@ def main(argv: list[str] | None = None) -> int:
             f"{' (DEMO — synthetische cijfers)' if settings.is_demo else ''}"
         )
         return COMMANDS[args.command][0](settings, args)
+    except KeyboardInterrupt:
+        return _interrupted()
     except KansrijkError as exc:
+        if interrupt_requested():
+            return _interrupted()
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except (ValueError, KeyError, FileNotFoundError, RuntimeError) as exc:
+        if interrupt_requested():
+            return _interrupted()
         print(
             f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
             file=sys.stderr,
         )
         return EXIT_FAILURE
-    except KeyboardInterrupt:
-        print("interrupted; the published build is unchanged", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except Exception:
+        if interrupt_requested():  # the interrupt surfaced wrapped, e.g. as a duckdb.Error
+            return _interrupted()
+        raise
+
+
+def _interrupted() -> int:
+    print("interrupted; the published build is unchanged", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

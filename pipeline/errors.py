@@ -7,3 +7,21 @@ class KansrijkError(Exception):
 
 class InputError(KansrijkError):
     """Bad input: the message names the file, row and column, and what was expected."""
+
+
+_interrupts: list[int] = []
+
+
+def raise_interrupt(signum: int, frame: object) -> None:
+    """Signal handler (SIGINT, SIGTERM): remember the interrupt, raise KeyboardInterrupt.
+
+    Remembered because a KeyboardInterrupt raised inside a library callback (DuckDB scanning a
+    pandas frame) can surface wrapped in that library's own error.
+    """
+    _interrupts.append(signum)
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def interrupt_requested() -> bool:
+    """Whether SIGINT or SIGTERM arrived during this run."""
+    return bool(_interrupts)

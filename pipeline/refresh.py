@@ -18,7 +18,7 @@ from pathlib import Path
 from pipeline import build as build_mod
 from pipeline import export, leaks, manifest, notebooks, progress, publish, registry, validate
 from pipeline.config import EXPECTATIONS_DIR, REPO_ROOT, Settings
-from pipeline.errors import KansrijkError
+from pipeline.errors import KansrijkError, interrupt_requested
 from pipeline.ingest.runner import ingest_all
 
 CODE_GLOBS = (
@@ -214,11 +214,10 @@ def _build_and_publish(
                 f"disclosure leak scan: {problems[0]}{more}; nothing published "
                 f"(build kept in {failed})"
             )
-    except (KeyboardInterrupt, SystemExit):
-        publish.discard(partial)
-        raise
-    except BaseException:
-        if partial.exists():
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt | SystemExit) or interrupt_requested():
+            publish.discard(partial)
+        elif partial.exists():
             publish.fail(partial)
         raise
     final = publish.publish(settings, partial)
